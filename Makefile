@@ -1,0 +1,111 @@
+# Every target sets up what it needs: a fresh clone needs only `make run` or `make test`.
+# A second run reuses what the first installed (stamps under .make/ track pyproject.toml and package-lock.json).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMPS := .make
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_DEBUG ?= true
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z_-]+:.*?## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(STAMPS)/system: scripts/system-packages.sh | $(STAMPS)
+	bash scripts/system-packages.sh base
+	@touch $@
+
+$(STAMPS)/venv: pyproject.toml $(STAMPS)/system | $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(STAMPS)/venv-test: $(STAMPS)/venv pyproject.toml | $(STAMPS)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(STAMPS)/npm: package.json package-lock.json | $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(STAMPS)/assets: $(STAMPS)/npm scripts/copy-assets.sh | $(STAMPS)
+	bash scripts/copy-assets.sh
+	@touch $@
+
+PO_FILES := $(wildcard dekomp/locale/*/LC_MESSAGES/*.po)
+
+$(STAMPS)/messages: $(STAMPS)/venv $(PO_FILES) | $(STAMPS)
+	cd dekomp && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
+	@touch $@
+
+.PHONY: messages
+messages: $(STAMPS)/messages ## Compile the translations (nb, nn, en)
+
+.PHONY: setup
+setup: $(STAMPS)/venv $(STAMPS)/assets messages ## Install Python and npm dependencies, copy assets, compile translations
+
+.PHONY: migrate
+migrate: setup ## Create or update the database
+	$(MANAGE) migrate --no-input
+
+.PHONY: demo
+demo: migrate ## Load the demo data (idempotent)
+	$(MANAGE) demo
+
+.PHONY: run
+run: demo ## Set up, migrate SQLite, load the demo and serve at http://127.0.0.1:8000
+	@$(MANAGE) demo_logins
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+.PHONY: worker
+worker: migrate ## Run the background task worker
+	$(MANAGE) db_worker
+
+.PHONY: test-setup
+test-setup: setup $(STAMPS)/venv-test
+	bash scripts/system-packages.sh test
+
+.PHONY: test
+test: test-setup ## Set up and run the whole suite on SQLite and on a throwaway PostgreSQL
+	bash scripts/run-tests.sh
+
+.PHONY: test-sqlite
+test-sqlite: test-setup ## Run the suite on SQLite only
+	bash scripts/run-tests.sh sqlite
+
+.PHONY: test-postgres
+test-postgres: test-setup ## Run the suite on a throwaway PostgreSQL only
+	bash scripts/run-tests.sh postgres
+
+.PHONY: lint
+lint: $(STAMPS)/venv-test ## Check style (ruff) and missing migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run --verbosity 0
+
+.PHONY: fmt
+fmt: $(STAMPS)/venv-test ## Format the code and fix what ruff can
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: makemessages
+makemessages: $(STAMPS)/venv ## Extract interface strings into the .po files
+	cd dekomp && ../$(BIN)/python ../manage.py makemessages -l nb -l nn -l en --no-obsolete --add-location file
+
+.PHONY: bench
+bench: setup ## Run the benchmarks and write bench/results/
+	$(BIN)/python bench/run.py
+
+.PHONY: clean
+clean: ## Remove the virtualenv, node_modules, copied assets and the SQLite database
+	rm -rf $(VENV) node_modules dekomp/static/vendor staticfiles $(STAMPS) db.sqlite3 db.sqlite3-*

@@ -1,0 +1,27 @@
+"""Forms rendered with Designsystemet markup: inputs carry ds classes, errors are linked for screen readers."""
+
+from django import forms
+
+
+class DesignsystemetFormMixin:
+    """Add Designsystemet classes to widgets and mark invalid fields with aria-invalid/aria-describedby."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = "ds-checkbox" if isinstance(widget, forms.CheckboxInput) else "ds-input"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self.auto_id % name}_help"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                described = [f"{self.auto_id % name}_error"]
+                if self.fields[name].help_text:
+                    described.append(f"{self.auto_id % name}_help")
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = " ".join(described)

@@ -1,0 +1,78 @@
+"""The demo users, one per persona; the README's table of logins is this list."""
+
+from dataclasses import dataclass
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - the published password of the demo users
+DEMO_OFFICE_SLUG = "ostfold-buskerud-oslo-og-akershus"
+OTHER_OFFICE_SLUG = "vestland"
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A demo login: who it is, what it does, and the home it lands on (``home`` is a URL name)."""
+
+    email: str
+    full_name: str
+    description: str
+    home: str
+    language: str = "nb"
+
+
+PERSONAS = [
+    Persona(
+        "eier@demo.no",
+        "Eva Eiersen",
+        "Innsender for Fredrikstad kommune (skoleeier og barnehageeier)",
+        "home:owner",
+    ),
+    Persona(
+        "medeier@demo.no",
+        "Morten Medeier",
+        "Innsender for Sarpsborg kommune (medeier i nettverk)",
+        "home:owner",
+    ),
+    Persona(
+        "eier.nynorsk@demo.no",
+        "Nils Nynorsk",
+        "Innsendar for Ål kommune (målform nynorsk)",
+        "home:owner",
+        language="nn",
+    ),
+    Persona("privat@demo.no", "Pia Privat", "Innsender for en privat barnehageeier", "home:owner"),
+    Persona("partner@demo.no", "Per Partner", "Kontaktperson ved OsloMet (UH-partner)", "home:partner"),
+    Persona(
+        "partner.hio@demo.no",
+        "Hanne Høgskole",
+        "Kontaktperson ved Høgskolen i Østfold (UH-partner)",
+        "home:partner",
+    ),
+    Persona(
+        "arbeidsgruppe@demo.no",
+        "Arne Arbeidsgruppe",
+        "Medlem av arbeidsgruppe Østfold (for Halden kommune)",
+        "home:working_group",
+    ),
+    Persona(
+        "arbeidsgruppeleder@demo.no",
+        "Lise Leder",
+        "Leder av arbeidsgruppe Østfold (for Fredrikstad kommune)",
+        "home:working_group",
+    ),
+    Persona("forum@demo.no", "Frida Forum", "Medlem av samarbeidsforumet (for Utdanningsforbundet)", "home:forum"),
+    Persona("forumleder@demo.no", "Fredrik Forumleder", "Leder av samarbeidsforumet (for KS)", "home:forum"),
+    Persona(
+        "sekretariat@demo.no",
+        "Siri Sekretariat",
+        "Statsforvalteren: sekretariat for forumet og saksbehandler",
+        "home:office",
+    ),
+    Persona("saksbehandler@demo.no", "Sara Saksbehandler", "Saksbehandler hos Statsforvalteren", "home:office"),
+    Persona("embetsadmin@demo.no", "Espen Embetsadmin", "Embetsadministrator hos Statsforvalteren", "home:office"),
+    Persona(
+        "saksbehandler.vestland@demo.no",
+        "Vera Vestland",
+        "Saksbehandler hos Statsforvalteren i Vestland (et annet embete)",
+        "home:office",
+    ),
+    Persona("udir@demo.no", "Ulrik Udir", "Nasjonal leser (Utdanningsdirektoratet)", "home:national"),
+]

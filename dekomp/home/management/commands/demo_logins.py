@@ -1,0 +1,16 @@
+"""Print the demo logins (shown by `make run` before the server starts)."""
+
+from django.core.management.base import BaseCommand
+
+from dekomp.home.demo.personas import DEMO_PASSWORD, PERSONAS
+
+
+class Command(BaseCommand):
+    help = "Print the demo users, what each one is, and the shared password."
+
+    def handle(self, *args: object, **options: object) -> None:
+        width = max(len(p.email) for p in PERSONAS)
+        self.stdout.write(self.style.MIGRATE_HEADING(f"Demo logins (password for all: {DEMO_PASSWORD})"))
+        for persona in PERSONAS:
+            self.stdout.write(f"  {persona.email.ljust(width)}  {persona.description}")
+        self.stdout.write("Open http://127.0.0.1:8000 and log in as one of them.")

@@ -1,0 +1,149 @@
+"""The role homes: one per kind of role, each a short to-do list."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from dekomp.accounts.access import RoleKind, access_for
+from dekomp.accounts.context_processors import SESSION_ROLE_KEY
+from dekomp.accounts.permissions import (
+    can_administer_office,
+    can_view_forum,
+    can_view_national,
+    can_view_office,
+    can_view_owner_home,
+    can_view_partner_home,
+    can_view_working_group,
+)
+from dekomp.organisations import selectors
+from dekomp.organisations.models import Forum, Office, Organisation, WorkingGroup
+
+from . import todo
+
+
+def _remember_role(request: HttpRequest, key: str) -> None:
+    """The home last visited is the role the header shows."""
+    request.session[SESSION_ROLE_KEY] = key
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Send the user to the home of their current role, or explain that they have none yet."""
+    access = access_for(request.user)
+    roles = access.roles() if access else []
+    if not roles:
+        return render(request, "home/no_role.html")
+    chosen = request.session.get(SESSION_ROLE_KEY)
+    role = next((r for r in roles if r.key == chosen), roles[0])
+    return redirect(role.url)
+
+
+@login_required
+@require_GET
+def owner_home(request: HttpRequest, pk: int) -> HttpResponse:
+    """An owner's home: its units, regions and what to do next."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not can_view_owner_home(request.user, organisation):
+        raise PermissionDenied
+    _remember_role(request, f"{RoleKind.OWNER}:{organisation.pk}")
+    units = list(selectors.organisation_units(organisation=organisation))
+    return render(
+        request,
+        "home/owner.html",
+        {
+            "organisation": organisation,
+            "units": units,
+            "unit_totals": selectors.unit_totals(organisation=organisation),
+            "regions": list(selectors.regions_of(organisation=organisation)),
+            "todo": todo.for_owner(organisation=organisation, units=units),
+        },
+    )
+
+
+@login_required
+@require_GET
+def partner_home(request: HttpRequest, pk: int) -> HttpResponse:
+    """A university's, college's or national centre's home: needs reports naming it (from the next stage)."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not can_view_partner_home(request.user, organisation):
+        raise PermissionDenied
+    _remember_role(request, f"{RoleKind.PARTNER}:{organisation.pk}")
+    return render(
+        request,
+        "home/partner.html",
+        {"organisation": organisation, "todo": todo.for_partner(organisation=organisation)},
+    )
+
+
+@login_required
+@require_GET
+def working_group_home(request: HttpRequest, pk: int) -> HttpResponse:
+    """A working group's home: its region, the owners in it and who sits in the group."""
+    working_group = get_object_or_404(WorkingGroup.objects.select_related("region__office"), pk=pk)
+    if not can_view_working_group(request.user, working_group):
+        raise PermissionDenied
+    _remember_role(request, f"{RoleKind.WORKING_GROUP}:{working_group.pk}")
+    working_group = selectors.working_group_with_seats(working_group_id=working_group.pk)
+    return render(
+        request,
+        "home/working_group.html",
+        {"working_group": working_group, "todo": todo.for_working_group(working_group=working_group)},
+    )
+
+
+@login_required
+@require_GET
+def forum_home(request: HttpRequest, pk: int) -> HttpResponse:
+    """A forum's home: who sits there, for whom, and the regions whose rankings it will receive."""
+    forum = get_object_or_404(Forum.objects.select_related("office"), pk=pk)
+    if not can_view_forum(request.user, forum):
+        raise PermissionDenied
+    _remember_role(request, f"{RoleKind.FORUM}:{forum.pk}")
+    forum = selectors.forum_with_seats(forum_id=forum.pk)
+    return render(
+        request,
+        "home/forum.html",
+        {
+            "forum": forum,
+            "balance": selectors.forum_balance(forum=forum),
+            "regions": list(selectors.office_regions(office=forum.office)),
+            "todo": todo.for_forum(forum=forum),
+        },
+    )
+
+
+@login_required
+@require_GET
+def office_home(request: HttpRequest, slug: str) -> HttpResponse:
+    """A caseworker's or office admin's home: the office's actors, regions and bodies."""
+    office = get_object_or_404(Office, slug=slug)
+    if not can_view_office(request.user, office):
+        raise PermissionDenied
+    _remember_role(request, f"{RoleKind.OFFICE}:{office.pk}")
+    regions = list(selectors.office_regions(office=office))
+    is_admin = can_administer_office(request.user, office)
+    return render(
+        request,
+        "home/office.html",
+        {
+            "office": office,
+            "regions": regions,
+            "forums": list(office.forums.order_by("name")),
+            "is_office_admin": is_admin,
+            "todo": todo.for_office(office=office, regions=regions, is_admin=is_admin),
+            **selectors.office_overview(office=office),
+        },
+    )
+
+
+@login_required
+@require_GET
+def national_home(request: HttpRequest) -> HttpResponse:
+    """A national reader's home: every office side by side."""
+    if not can_view_national(request.user):
+        raise PermissionDenied
+    _remember_role(request, RoleKind.NATIONAL.value)
+    return render(request, "home/national.html", {"offices": list(selectors.national_overview())})

@@ -1,0 +1,41 @@
+"""Validation of organisasjonsnummer (mod-11) with python-stdnum, with messages in the user's language."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.no import orgnr as stdnum_orgnr
+
+# Weights of the mod-11 check, the check digit itself weighted 1: a valid number sums to a multiple of 11.
+ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2, 1)
+
+
+def clean_orgnr(value: str) -> str:
+    """Return the organisasjonsnummer as nine digits, or raise ValidationError with a clear message."""
+    compact = stdnum_orgnr.compact(str(value or ""))
+    if not compact:
+        raise ValidationError(_("Skriv inn organisasjonsnummeret."), code="required")
+    try:
+        return stdnum_orgnr.validate(compact)
+    except stdnum_exceptions.InvalidFormat:
+        raise ValidationError(_("Organisasjonsnummeret må bestå av sifre."), code="orgnr_format") from None
+    except stdnum_exceptions.InvalidLength:
+        raise ValidationError(_("Organisasjonsnummeret må ha nøyaktig 9 sifre."), code="orgnr_length") from None
+    except stdnum_exceptions.InvalidChecksum:
+        raise ValidationError(
+            _("Organisasjonsnummeret %(value)s er ikke gyldig (kontrollsifferet stemmer ikke)."),
+            code="orgnr_checksum",
+            params={"value": compact},
+        ) from None
+
+
+def validate_orgnr(value: str) -> None:
+    """Model-field validator: the value must already be a valid nine-digit organisasjonsnummer."""
+    if clean_orgnr(value) != value:
+        raise ValidationError(_("Organisasjonsnummeret må lagres som 9 sifre uten mellomrom."), code="orgnr_compact")
+
+
+def orgnr_check_digit(first_eight: str) -> int | None:
+    """Return the mod-11 check digit for eight digits, or None when no valid check digit exists."""
+    total = sum(int(d) * w for d, w in zip(first_eight, ORGNR_WEIGHTS[:8], strict=True))
+    check = (11 - total % 11) % 11
+    return None if check == 10 else check
