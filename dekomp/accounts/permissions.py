@@ -63,3 +63,11 @@ def can_use_admin(user: AnyUser) -> bool:
     """The Django admin is for office admins and system administrators only."""
     access = access_for(user)
     return bool(access and (user.is_superuser or access.is_office_admin_anywhere))
+
+
+def administered_office_ids(user: AnyUser) -> set[int] | None:
+    """The offices whose set-up this user administers; None means every office (system administrator)."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    access = access_for(user)
+    return {m.office_id for m in access.offices if m.role == OfficeRole.ADMIN} if access else set()

@@ -42,3 +42,9 @@ def can_change_organisation(user: AnyUser, organisation: Organisation) -> bool:
         return False
     admin_offices = {m.office_id for m in access.offices if m.role == OfficeRole.ADMIN}
     return bool(admin_offices & _offices_covering(organisation))
+
+
+def can_register_organisations(user: AnyUser) -> bool:
+    """Office admins (and system administrators) register organisations and units from the registers."""
+    access = access_for(user)
+    return bool(access and (user.is_superuser or access.is_office_admin_anywhere))

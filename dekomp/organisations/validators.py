@@ -39,3 +39,13 @@ def orgnr_check_digit(first_eight: str) -> int | None:
     total = sum(int(d) * w for d, w in zip(first_eight, ORGNR_WEIGHTS[:8], strict=True))
     check = (11 - total % 11) % 11
     return None if check == 10 else check
+
+
+def synthetic_orgnrs(start: int):
+    """Yield checksum-valid organisasjonsnummer from an eight-digit base upwards (for demo and test data)."""
+    base = start
+    while True:
+        check = orgnr_check_digit(f"{base:08d}")
+        if check is not None:
+            yield f"{base:08d}{check}"
+        base += 1

@@ -5,7 +5,6 @@ updates the same rows instead of adding new ones.
 """
 
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -34,7 +33,7 @@ from dekomp.organisations.models import (
     UnitKind,
     WorkingGroup,
 )
-from dekomp.organisations.validators import orgnr_check_digit
+from dekomp.organisations.validators import synthetic_orgnrs
 
 from .personas import DEMO_OFFICE_SLUG, DEMO_PASSWORD, OTHER_OFFICE_SLUG, PERSONAS
 
@@ -308,24 +307,6 @@ class DemoActors:
     forum: Forum
 
 
-class OrgnrSequence:
-    """Checksum-valid synthetic organisasjonsnummer starting with 3 (a prefix Enhetsregisteret does not use)."""
-
-    def __init__(self, start: int) -> None:
-        self.next_base = start
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        while True:
-            base = f"{self.next_base:08d}"
-            self.next_base += 1
-            check = orgnr_check_digit(base)
-            if check is not None:
-                return f"{base}{check}"
-
-
 def _apportion(total: int, weights: dict[str, float]) -> dict[str, int]:
     """Split ``total`` over the keys in proportion to ``weights`` by largest remainder (at least one each)."""
     keys = sorted(weights)
@@ -379,7 +360,7 @@ def _upsert_organisation(orgnr: str, **fields: object) -> Organisation:
 def build_actors() -> DemoActors:
     """Create or update every demo actor of the demo office; returns them for the later builders."""
     rng = random.Random(SEED)
-    orgnrs = OrgnrSequence(30_000_000)
+    orgnrs = synthetic_orgnrs(30_000_000)
     office = Office.objects.get(slug=DEMO_OFFICE_SLUG)
     municipalities = {m.number: m for m in Municipality.objects.filter(county__offices=office)}
     counties = {c.number: c for c in County.objects.filter(offices=office)}

@@ -1,0 +1,22 @@
+"""Test settings shared by the whole suite: plain static storage, in-memory e-mail, the persona world."""
+
+import pytest
+
+pytest_plugins = ["tests.personas"]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.test_permission_matrix import CASES_RUN
+
+    if CASES_RUN["count"]:
+        terminalreporter.write_line(f"Permission matrix: {CASES_RUN['count']} persona × view × method cases run")

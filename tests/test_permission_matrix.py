@@ -1,0 +1,157 @@
+"""Every view × method × persona, with the expected answer; generated from the URL configuration.
+
+A new view without an entry in MATRIX fails ``test_every_view_is_in_the_matrix``. The number of cases run is
+printed at the end of the test session.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.personas import PERSONA_NAMES, World
+
+LOGGED_IN = [name for name in PERSONA_NAMES if name != "anonymous"]
+CASES_RUN = {"count": 0}
+
+Expectation = dict[str, int]
+
+
+def only(*allowed: str, ok: int = 200) -> Expectation:
+    """``ok`` for the allowed personas, 403 for every other logged-in persona, 302 (to login) for anonymous."""
+    return {name: (ok if name in allowed else 403) for name in LOGGED_IN} | {"anonymous": 302}
+
+
+def everyone(status: int) -> Expectation:
+    return dict.fromkeys(PERSONA_NAMES, status)
+
+
+def logged_in(status: int) -> Expectation:
+    """Views behind login_required: anonymous goes to the login page first, whatever the method."""
+    return dict.fromkeys(LOGGED_IN, status) | {"anonymous": 302}
+
+
+@dataclass(frozen=True)
+class Case:
+    args: Callable[[World], list[object]]
+    methods: dict[str, Expectation]
+
+
+OFFICE_STAFF = ("caseworker", "office_admin", "secretariat")
+
+MATRIX: dict[str, Case] = {
+    "home:index": Case(lambda w: [], {"GET": logged_in(302) | {"outsider": 200}, "POST": logged_in(405)}),
+    "home:owner": Case(lambda w: [w.owner_org.pk], {"GET": only("owner"), "POST": logged_in(405)}),
+    "home:partner": Case(lambda w: [w.partner_org.pk], {"GET": only("partner"), "POST": logged_in(405)}),
+    "home:working_group": Case(
+        lambda w: [w.working_group.pk],
+        {"GET": only("wg_member", "recused_member", *OFFICE_STAFF), "POST": logged_in(405)},
+    ),
+    "home:forum": Case(
+        lambda w: [w.forum.pk], {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)}
+    ),
+    "home:office": Case(lambda w: [w.office.slug], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
+    "home:national": Case(lambda w: [], {"GET": only("national_reader"), "POST": logged_in(405)}),
+    "organisations:list": Case(lambda w: [w.office.slug], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
+    "organisations:detail": Case(
+        lambda w: [w.owner_org.pk], {"GET": only("owner", "national_reader", *OFFICE_STAFF), "POST": logged_in(405)}
+    ),
+    "accounts:login": Case(
+        lambda w: [], {"GET": logged_in(302) | {"anonymous": 200}, "POST": logged_in(302) | {"anonymous": 200}}
+    ),
+    "accounts:logout": Case(lambda w: [], {"GET": everyone(405), "POST": everyone(302)}),
+    "accounts:password_reset": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(200)}),
+    "accounts:password_reset_done": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
+    "accounts:password_reset_confirm": Case(
+        lambda w: ["MQ", "invalid-token"], {"GET": everyone(200), "POST": everyone(200)}
+    ),
+    "accounts:password_reset_complete": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
+    "set_language": Case(lambda w: [], {"GET": everyone(405), "POST": everyone(302)}),
+    "healthz": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
+    "javascript-catalog": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
+}
+
+
+def view_names(patterns=None, namespace: str = "") -> set[str]:
+    """Every named URL pattern outside the Django admin (tested on its own below)."""
+    names: set[str] = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= view_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_view_is_in_the_matrix():
+    missing = view_names() - set(MATRIX)
+    stale = set(MATRIX) - view_names()
+    assert not missing, f"Views without an entry in the permission matrix: {sorted(missing)}"
+    assert not stale, f"Matrix entries for views that no longer exist: {sorted(stale)}"
+
+
+def _client_for(world: World, persona: str) -> Client:
+    client = Client()
+    user = world.users[persona]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_permission_matrix(world, url_name):
+    case = MATRIX[url_name]
+    url = reverse(url_name, args=case.args(world))
+    wrong = []
+    for method, expectations in case.methods.items():
+        assert set(expectations) == set(PERSONA_NAMES), f"{url_name} {method}: every persona needs an expectation"
+        for persona, expected in expectations.items():
+            response = getattr(_client_for(world, persona), method.lower())(url)
+            CASES_RUN["count"] += 1
+            if response.status_code != expected:
+                wrong.append(f"{method} {url} as {persona}: {response.status_code}, expected {expected}")
+            if expected == 302 and persona == "anonymous" and method == "GET" and url_name.startswith(("home:", "organisations:")):
+                assert response["Location"].startswith(reverse("accounts:login"))
+    assert not wrong, "\n".join(wrong)
+
+
+def test_other_office_sees_nothing_of_this_office(world):
+    """A caseworker of office B gets 403 on every page of office A, also when guessing ids."""
+    client = _client_for(world, "other_caseworker")
+    for url in [
+        reverse("home:office", args=[world.office.slug]),
+        reverse("home:working_group", args=[world.working_group.pk]),
+        reverse("home:forum", args=[world.forum.pk]),
+        reverse("organisations:list", args=[world.office.slug]),
+        reverse("organisations:detail", args=[world.owner_org.pk]),
+    ]:
+        assert client.get(url).status_code == 403, url
+    assert client.get(reverse("home:office", args=[world.other_office.slug])).status_code == 200
+    assert client.get(reverse("home:working_group", args=[world.other_working_group.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+def test_admin_is_for_office_admins_only(world, persona):
+    response = _client_for(world, persona).get(reverse("admin:index"))
+    CASES_RUN["count"] += 1
+    if persona == "office_admin":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_office_admin_sees_only_own_office_in_admin(world):
+    client = _client_for(world, "office_admin")
+    response = client.get(reverse("admin:organisations_organisation_changelist"))
+    assert response.status_code == 200
+    names = {org.name for org in response.context["cl"].result_list}
+    assert {"Fredrikstad kommune", "Sarpsborg kommune"} <= names
+    assert "Bergen kommune" not in names
+    other = client.get(reverse("admin:organisations_organisation_change", args=[world.other_owner_org.pk]))
+    assert other.status_code == 302  # "does not exist" in this admin's scope: redirected to the index
