@@ -85,8 +85,13 @@ def build_world() -> World:
     union_org = org("Utdanningsforbundet", OrganisationKind.UNION, "0301")
     for owner, number in ((owner_org, "3107"), (co_owner_org, "3105"), (other_owner_org, "4601")):
         Unit.objects.create(
-            orgnr=next(orgnrs), name=f"Skole i {owner.name}", kind=UnitKind.PRIMARY_SCHOOL, owner=owner,
-            municipality=kommune[number], staff_count=30, pupil_count=300,
+            orgnr=next(orgnrs),
+            name=f"Skole i {owner.name}",
+            kind=UnitKind.PRIMARY_SCHOOL,
+            owner=owner,
+            municipality=kommune[number],
+            staff_count=30,
+            pupil_count=300,
         )
     region = Region.objects.create(office=office, name="Østfold")
     region.members.set([owner_org, co_owner_org])
@@ -126,9 +131,18 @@ def build_world() -> World:
     users["national_reader"].is_national_reader = True
     users["national_reader"].save()
     return World(
-        office=office, other_office=other_office, owner_org=owner_org, co_owner_org=co_owner_org,
-        partner_org=partner_org, other_owner_org=other_owner_org, union_org=union_org, region=region,
-        working_group=working_group, forum=forum, other_working_group=other_working_group, other_forum=other_forum,
+        office=office,
+        other_office=other_office,
+        owner_org=owner_org,
+        co_owner_org=co_owner_org,
+        partner_org=partner_org,
+        other_owner_org=other_owner_org,
+        union_org=union_org,
+        region=region,
+        working_group=working_group,
+        forum=forum,
+        other_working_group=other_working_group,
+        other_forum=other_forum,
         users=users,
     )
 

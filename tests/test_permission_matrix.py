@@ -49,9 +49,7 @@ MATRIX: dict[str, Case] = {
         lambda w: [w.working_group.pk],
         {"GET": only("wg_member", "recused_member", *OFFICE_STAFF), "POST": logged_in(405)},
     ),
-    "home:forum": Case(
-        lambda w: [w.forum.pk], {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)}
-    ),
+    "home:forum": Case(lambda w: [w.forum.pk], {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)}),
     "home:office": Case(lambda w: [w.office.slug], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
     "home:national": Case(lambda w: [], {"GET": only("national_reader"), "POST": logged_in(405)}),
     "organisations:list": Case(lambda w: [w.office.slug], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
@@ -115,7 +113,12 @@ def test_permission_matrix(world, url_name):
             CASES_RUN["count"] += 1
             if response.status_code != expected:
                 wrong.append(f"{method} {url} as {persona}: {response.status_code}, expected {expected}")
-            if expected == 302 and persona == "anonymous" and method == "GET" and url_name.startswith(("home:", "organisations:")):
+            if (
+                expected == 302
+                and persona == "anonymous"
+                and method == "GET"
+                and url_name.startswith(("home:", "organisations:"))
+            ):
                 assert response["Location"].startswith(reverse("accounts:login"))
     assert not wrong, "\n".join(wrong)
 

@@ -56,11 +56,12 @@ class UserAdmin(DjangoUserAdmin):
         offices = administered_office_ids(request.user)
         if offices is None:
             return queryset
-        return queryset.filter(
-            office_memberships__office__in=offices
-        ) | queryset.filter(working_group_memberships__working_group__region__office__in=offices) | queryset.filter(
-            forum_memberships__forum__office__in=offices
-        ) | queryset.filter(organisation_memberships__organisation__municipality__county__offices__in=offices)
+        return (
+            queryset.filter(office_memberships__office__in=offices)
+            | queryset.filter(working_group_memberships__working_group__region__office__in=offices)
+            | queryset.filter(forum_memberships__forum__office__in=offices)
+            | queryset.filter(organisation_memberships__organisation__municipality__county__offices__in=offices)
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_use_admin(request.user)

@@ -15,6 +15,15 @@ class DesignsystemetFormMixin:
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"{self.auto_id % name}_help"
 
+    def _update_errors(self, errors) -> None:
+        # A field that already failed (say, an unknown kommunenummer) keeps its own precise message instead of
+        # getting the model's more general one ("a kommune needs a kommunenummer") added on top.
+        if hasattr(errors, "error_dict"):
+            errors.error_dict = {k: v for k, v in errors.error_dict.items() if k not in self._errors}
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
     def full_clean(self) -> None:
         super().full_clean()
         for name in self.errors:

@@ -38,8 +38,23 @@ class MunicipalityNumberField(forms.CharField):
             ) from None
 
 
+class OrgnrField(forms.CharField):
+    """An organisasjonsnummer as typed (spaces and dashes allowed), cleaned to nine digits with a mod-11 check."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("label", _("Organisasjonsnummer"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("error_messages", {"required": _("Skriv inn organisasjonsnummeret.")})
+        super().__init__(**kwargs)
+
+    def clean(self, value: object) -> str:
+        return clean_orgnr(super().clean(value))
+
+
 class OrganisationForm(DesignsystemetFormMixin, forms.ModelForm):
     """Register or correct an organisation."""
+
+    orgnr = OrgnrField()
 
     municipality = MunicipalityNumberField(label=_("Kommunenummer"), required=False)
     county = forms.ModelChoiceField(queryset=County.objects.all(), label=_("Fylke"), required=False)
@@ -59,13 +74,11 @@ class OrganisationForm(DesignsystemetFormMixin, forms.ModelForm):
             "email",
         ]
 
-    def clean_orgnr(self) -> str:
-        return clean_orgnr(self.cleaned_data.get("orgnr", ""))
-
 
 class UnitForm(DesignsystemetFormMixin, forms.ModelForm):
     """Register or correct a school or kindergarten."""
 
+    orgnr = OrgnrField()
     municipality = MunicipalityNumberField(label=_("Kommunenummer"))
     owner = forms.ModelChoiceField(
         queryset=Organisation.objects.owners(),
@@ -79,6 +92,3 @@ class UnitForm(DesignsystemetFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["orgnr", "name", "kind", "owner", "municipality", "staff_count", "pupil_count"]
-
-    def clean_orgnr(self) -> str:
-        return clean_orgnr(self.cleaned_data.get("orgnr", ""))

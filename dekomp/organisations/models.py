@@ -257,6 +257,18 @@ UNIT_KINDS_BY_OWNER_KIND = {
 }
 
 
+# Kommuner that are also their own fylkeskommune (Oslo) and so own upper secondary schools too.
+MUNICIPALITIES_WITH_COUNTY_DUTIES = frozenset({"0301"})
+
+
+def unit_kinds_owned_by(owner: "Organisation") -> set[str]:
+    """The kinds of unit this owner may own."""
+    kinds = set(UNIT_KINDS_BY_OWNER_KIND.get(owner.kind, set()))
+    if owner.kind == OrganisationKind.MUNICIPALITY and owner.municipality.number in MUNICIPALITIES_WITH_COUNTY_DUTIES:
+        kinds.add(UnitKind.UPPER_SECONDARY_SCHOOL)
+    return kinds
+
+
 class Unit(TimeStampedModel):
     """A school or kindergarten from the national registers (NSR, NBR), owned by one owner."""
 
@@ -298,8 +310,7 @@ class Unit(TimeStampedModel):
     def clean(self) -> None:
         """A unit's kind must be one its owner may own (a fylkeskommune owns upper secondary schools, …)."""
         if self.owner_id and self.kind:
-            allowed = UNIT_KINDS_BY_OWNER_KIND.get(self.owner.kind, set())
-            if self.kind not in allowed:
+            if self.kind not in unit_kinds_owned_by(self.owner):
                 raise ValidationError(
                     {
                         "owner": _("%(owner)s (%(kind)s) kan ikke eie en enhet av typen %(unit_kind)s.")

@@ -20,9 +20,7 @@ def _save(form_class, *, data: dict, instance=None):
             return form.save()
     except IntegrityError as error:
         # A concurrent write won the race for a unique value after the form had checked it.
-        raise ValidationError(
-            _("Noen andre lagret det samme samtidig. Last siden på nytt og prøv igjen.")
-        ) from error
+        raise ValidationError(_("Noen andre lagret det samme samtidig. Last siden på nytt og prøv igjen.")) from error
 
 
 def organisation_register(*, by: User, data: dict) -> Organisation:

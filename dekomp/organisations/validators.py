@@ -10,17 +10,20 @@ ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2, 1)
 
 
 def clean_orgnr(value: str) -> str:
-    """Return the organisasjonsnummer as nine digits, or raise ValidationError with a clear message."""
-    compact = stdnum_orgnr.compact(str(value or ""))
+    """Return the organisasjonsnummer as nine digits, or raise ValidationError with a clear message.
+
+    Spaces, dashes and dots between the digits are allowed when typed (``974 760 673``) and removed.
+    """
+    compact = "".join(ch for ch in str(value or "") if ch not in " -.\u00a0")
     if not compact:
         raise ValidationError(_("Skriv inn organisasjonsnummeret."), code="required")
+    if not compact.isdigit():
+        raise ValidationError(_("Organisasjonsnummeret må bestå av sifre."), code="orgnr_format")
+    if len(compact) != 9:
+        raise ValidationError(_("Organisasjonsnummeret må ha nøyaktig 9 sifre."), code="orgnr_length")
     try:
         return stdnum_orgnr.validate(compact)
-    except stdnum_exceptions.InvalidFormat:
-        raise ValidationError(_("Organisasjonsnummeret må bestå av sifre."), code="orgnr_format") from None
-    except stdnum_exceptions.InvalidLength:
-        raise ValidationError(_("Organisasjonsnummeret må ha nøyaktig 9 sifre."), code="orgnr_length") from None
-    except stdnum_exceptions.InvalidChecksum:
+    except stdnum_exceptions.ValidationError:
         raise ValidationError(
             _("Organisasjonsnummeret %(value)s er ikke gyldig (kontrollsifferet stemmer ikke)."),
             code="orgnr_checksum",

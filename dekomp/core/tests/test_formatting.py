@@ -1,0 +1,45 @@
+"""The nok and orgnr formatting used in templates, PDFs and exports."""
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+
+from dekomp.core.formatting import format_nok, format_orgnr
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1234567, f"1{NBSP}234{NBSP}567{NBSP}kr"),
+        (0, f"0{NBSP}kr"),
+        (999, f"999{NBSP}kr"),
+        (1000, f"1{NBSP}000{NBSP}kr"),
+        (Decimal("1234.50"), f"1{NBSP}235{NBSP}kr"),
+        (Decimal("1234.49"), f"1{NBSP}234{NBSP}kr"),
+        (-25000, f"\u221225{NBSP}000{NBSP}kr"),
+        ("150000", f"150{NBSP}000{NBSP}kr"),
+        (None, ""),
+        ("", ""),
+    ],
+)
+def test_format_nok(value, expected):
+    assert format_nok(value) == expected
+
+
+def test_format_nok_leaves_non_numbers_alone():
+    assert format_nok("ikke et tall") == "ikke et tall"
+
+
+def test_nok_and_orgnr_filters_are_builtins():
+    rendered = Template("{{ amount|nok }} / {{ number|orgnr }}").render(
+        Context({"amount": 1234567, "number": "974760673"})
+    )
+    assert rendered == f"1{NBSP}234{NBSP}567{NBSP}kr / 974{NBSP}760{NBSP}673"
+
+
+def test_format_orgnr_keeps_odd_values():
+    assert format_orgnr("12345") == "12345"
+    assert format_orgnr(None) == ""
