@@ -71,3 +71,7 @@ def for_office(*, office: Office, regions: list[Region], is_admin: bool) -> list
             items.append(TodoItem(_("Embetet har ikke satt opp et samarbeidsforum.")))
     items.append(TodoItem(_("Ingen tilskuddsrunde er opprettet ennå.")))
     return items
+
+
+def for_national() -> list[TodoItem]:
+    return [TodoItem(_("Ingen embeter har åpnet en tilskuddsrunde ennå."), is_done=True)]

@@ -146,4 +146,6 @@ def national_home(request: HttpRequest) -> HttpResponse:
     if not can_view_national(request.user):
         raise PermissionDenied
     _remember_role(request, RoleKind.NATIONAL.value)
-    return render(request, "home/national.html", {"offices": list(selectors.national_overview())})
+    return render(
+        request, "home/national.html", {"offices": list(selectors.national_overview()), "todo": todo.for_national()}
+    )

@@ -309,18 +309,17 @@ class Unit(TimeStampedModel):
 
     def clean(self) -> None:
         """A unit's kind must be one its owner may own (a fylkeskommune owns upper secondary schools, …)."""
-        if self.owner_id and self.kind:
-            if self.kind not in unit_kinds_owned_by(self.owner):
-                raise ValidationError(
-                    {
-                        "owner": _("%(owner)s (%(kind)s) kan ikke eie en enhet av typen %(unit_kind)s.")
-                        % {
-                            "owner": self.owner.name,
-                            "kind": self.owner.get_kind_display(),
-                            "unit_kind": self.get_kind_display(),
-                        }
+        if self.owner_id and self.kind and self.kind not in unit_kinds_owned_by(self.owner):
+            raise ValidationError(
+                {
+                    "owner": _("%(owner)s (%(kind)s) kan ikke eie en enhet av typen %(unit_kind)s.")
+                    % {
+                        "owner": self.owner.name,
+                        "kind": self.owner.get_kind_display(),
+                        "unit_kind": self.get_kind_display(),
                     }
-                )
+                }
+            )
 
     @property
     def is_school(self) -> bool:
