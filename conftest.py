@@ -1,6 +1,7 @@
 """Test settings shared by the whole suite: plain static storage, in-memory e-mail, the persona world."""
 
 import pytest
+from django.utils import translation
 
 pytest_plugins = ["tests.personas"]
 
@@ -13,6 +14,10 @@ def _test_settings(settings):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A request in an earlier test may have left another language active in this thread.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 def pytest_terminal_summary(terminalreporter):

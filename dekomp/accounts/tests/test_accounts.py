@@ -40,8 +40,10 @@ def test_login_errors_are_linked_to_their_fields(client, world):
 def test_login_message_in_nynorsk(client, world):
     client.cookies["dekomp_language"] = "nn"
     response = client.post(reverse("accounts:login"), {"username": "owner@test.example", "password": "feil"})
-    assert 'lang="nn"' in response.content.decode()
-    assert "Feil e-post eller passord." not in response.content.decode()
+    body = response.content.decode()
+    assert 'lang="nn"' in body
+    assert "Sjekk at du har skrive rett, og prøv igjen." in body
+    assert "Sjekk at du har skrevet riktig" not in body
 
 
 def test_logout_needs_post_and_ends_the_session(client, world):
