@@ -64,7 +64,7 @@ demo: migrate ## Load the demo data (idempotent)
 
 .PHONY: run
 run: demo ## Set up, migrate SQLite, load the demo and serve at http://127.0.0.1:8000
-	@$(MANAGE) demo_logins
+	@$(MANAGE) demo_logins --host $(HOST) --port $(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 .PHONY: worker
@@ -101,10 +101,6 @@ fmt: $(STAMPS)/venv-test ## Format the code and fix what ruff can
 .PHONY: makemessages
 makemessages: $(STAMPS)/venv ## Extract interface strings into the .po files
 	cd dekomp && ../$(BIN)/python ../manage.py makemessages -l nb -l nn -l en --no-obsolete --add-location file
-
-.PHONY: bench
-bench: setup ## Run the benchmarks and write bench/results/
-	$(BIN)/python bench/run.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, copied assets and the SQLite database

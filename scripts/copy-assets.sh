@@ -6,7 +6,7 @@ dst=dekomp/static/vendor
 rm -rf "$dst"
 mkdir -p "$dst/designsystemet" "$dst/designsystemet-web" "$dst/inter" "$dst/htmx"
 cp "$src/@digdir/designsystemet-css/dist/src/index.css" "$dst/designsystemet/designsystemet.css"
-cp "$src/@digdir/designsystemet-css/dist/theme/designsystemet.css" "$dst/designsystemet/theme.css"
+cp "$src/@digdir/designsystemet-theme/brand/digdir.css" "$dst/designsystemet/theme.css"
 cp "$src/@digdir/designsystemet-web/dist/umd/index.js" "$src/@digdir/designsystemet-web/dist/umd/index.js.map" "$dst/designsystemet-web/"
 for weight in 400 500 600 700; do cp "$src/@fontsource/inter/$weight.css" "$dst/inter/"; done
 mkdir -p "$dst/inter/files"

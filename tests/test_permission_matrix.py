@@ -158,3 +158,39 @@ def test_office_admin_sees_only_own_office_in_admin(world):
     assert "Bergen kommune" not in names
     other = client.get(reverse("admin:organisations_organisation_change", args=[world.other_owner_org.pk]))
     assert other.status_code == 302  # "does not exist" in this admin's scope: redirected to the index
+
+
+def test_office_admin_cannot_widen_their_office_or_reach_another(world):
+    from dekomp.organisations.models import County
+
+    client = _client_for(world, "office_admin")
+    change_office = reverse("admin:organisations_office_change", args=[world.office.pk])
+    all_counties = list(County.objects.values_list("pk", flat=True))
+    client.post(change_office, {"slug": world.office.slug, "name": world.office.name, "counties": all_counties})
+    world.office.refresh_from_db()
+    assert world.office.counties.count() == 4
+    add_region = client.get(reverse("admin:organisations_region_add"))
+    office_choices = {str(o) for o in add_region.context["adminform"].form.fields["office"].queryset}
+    assert office_choices == {world.office.name}
+    add_forum = client.post(
+        reverse("admin:organisations_forum_add"), {"office": world.other_office.pk, "name": "Snike-forum"}
+    )
+    assert add_forum.status_code == 200  # the form refuses the other office as a choice
+    assert not world.other_office.forums.filter(name="Snike-forum").exists()
+
+
+def test_office_admin_gives_roles_at_own_office_only(world):
+    client = _client_for(world, "office_admin")
+    response = client.get(reverse("admin:accounts_user_change", args=[world.users["outsider"].pk]))
+    assert response.status_code == 302  # the outsider has no role in this office: out of scope
+    response = client.get(reverse("admin:accounts_user_change", args=[world.users["caseworker"].pk]))
+    assert response.status_code == 200
+    inline_forms = {type(f.formset).__name__: f for f in response.context["inline_admin_formsets"]}
+    office_formset = next(f for name, f in inline_forms.items() if "Office" in name)
+    assert {str(o) for o in office_formset.formset.empty_form.fields["office"].queryset} == {world.office.name}
+
+
+def test_admin_login_is_the_normal_login(world):
+    response = Client().get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

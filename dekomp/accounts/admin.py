@@ -3,7 +3,10 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import ForumMembership, OfficeMembership, OrganisationMembership, User, WorkingGroupMembership
@@ -12,18 +15,37 @@ from .permissions import administered_office_ids, can_use_admin
 admin.site.site_header = _("Lokal kompetanseutvikling – administrasjon")
 admin.site.site_title = _("Administrasjon")
 admin.site.index_title = _("Oppsett av embetet")
-# The admin is for office admins and system administrators, decided by the same predicate as everywhere else.
+# The admin is for office admins and system administrators, decided by the same predicate as everywhere else,
+# and there is one login page: the admin's own (which would demand is_staff) sends people to it.
 admin.site.has_permission = lambda request: request.user.is_active and can_use_admin(request.user)
+admin.site.login = lambda request, extra_context=None: redirect_to_login(
+    request.GET.get("next", reverse("admin:index")), reverse("accounts:login")
+)
 
 
-class OfficeMembershipInline(admin.TabularInline):
+class AdminScopedInline(admin.TabularInline):
+    """Inlines follow the same predicate as the rest of the admin, not Django's model permissions."""
+
+    extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return can_use_admin(request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+class OfficeMembershipInline(AdminScopedInline):
     model = OfficeMembership
-    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        offices = administered_office_ids(request.user)
+        if offices is not None and db_field.name == "office":
+            kwargs["queryset"] = db_field.related_model.objects.filter(pk__in=offices)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class OrganisationMembershipInline(admin.TabularInline):
+class OrganisationMembershipInline(AdminScopedInline):
     model = OrganisationMembership
-    extra = 0
     autocomplete_fields = ["organisation"]
 
 
@@ -56,12 +78,12 @@ class UserAdmin(DjangoUserAdmin):
         offices = administered_office_ids(request.user)
         if offices is None:
             return queryset
-        return (
-            queryset.filter(office_memberships__office__in=offices)
-            | queryset.filter(working_group_memberships__working_group__region__office__in=offices)
-            | queryset.filter(forum_memberships__forum__office__in=offices)
-            | queryset.filter(organisation_memberships__organisation__municipality__county__offices__in=offices)
-        )
+        return queryset.filter(
+            Q(office_memberships__office__in=offices)
+            | Q(working_group_memberships__working_group__region__office__in=offices)
+            | Q(forum_memberships__forum__office__in=offices)
+            | Q(organisation_memberships__organisation__municipality__county__offices__in=offices)
+        ).distinct()
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_use_admin(request.user)

@@ -24,6 +24,10 @@ class LoginForm(DesignsystemetFormMixin, AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("Skriv inn passordet ditt.")},
     )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
     error_messages = {
         "invalid_login": _("Feil e-post eller passord. Sjekk at du har skrevet riktig, og prøv igjen."),
         "inactive": _("Denne brukeren er deaktivert. Kontakt Statsforvalteren."),

@@ -71,6 +71,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # E-mail addresses are compared case-insensitively: store them in lower case, however they were typed.
+        self.email = type(self).objects.normalize_email(self.email).lower()
+        super().save(*args, **kwargs)
+
     def get_full_name(self) -> str:
         return self.full_name
 

@@ -141,3 +141,10 @@ def test_role_switch_menu_for_several_roles(client, world):
     assert forum_home.context["current_role"].kind == RoleKind.FORUM
     # The root now remembers the role last used.
     assert client.get(reverse("home:index"))["Location"] == reverse("home:forum", args=[world.forum.pk])
+
+
+def test_email_is_case_insensitive(client, world):
+    user = User.objects.create_user(email="Ny.Bruker@Test.Example", password="pw", full_name="Ny")
+    assert user.email == "ny.bruker@test.example"
+    response = client.post(reverse("accounts:login"), {"username": "NY.BRUKER@test.example", "password": "pw"})
+    assert response.status_code == 302

@@ -8,9 +8,13 @@ from dekomp.home.demo.personas import DEMO_PASSWORD, PERSONAS
 class Command(BaseCommand):
     help = "Print the demo users, what each one is, and the shared password."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", default="8000")
+
     def handle(self, *args: object, **options: object) -> None:
         width = max(len(p.email) for p in PERSONAS)
         self.stdout.write(self.style.MIGRATE_HEADING(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for persona in PERSONAS:
             self.stdout.write(f"  {persona.email.ljust(width)}  {persona.description}")
-        self.stdout.write("Open http://127.0.0.1:8000 and log in as one of them.")
+        self.stdout.write(f"Open http://{options['host']}:{options['port']} and log in as one of them.")
