@@ -46,6 +46,10 @@ class Role:
     url: str
 
 
+def _role_for(memberships: list, key: str, pk: int) -> str | None:
+    return next((membership.role for membership in memberships if getattr(membership, key) == pk), None)
+
+
 @dataclass
 class Access:
     """Everything about what one user may do, read with a fixed number of queries."""
@@ -58,29 +62,17 @@ class Access:
 
     def organisation_role(self, organisation: "Organisation") -> str | None:
         """The user's role for this organisation, or None."""
-        for membership in self.organisations:
-            if membership.organisation_id == organisation.pk:
-                return membership.role
-        return None
+        return _role_for(self.organisations, "organisation_id", organisation.pk)
 
     def office_role(self, office: "Office") -> str | None:
         """The user's role at this office, or None."""
-        for membership in self.offices:
-            if membership.office_id == office.pk:
-                return membership.role
-        return None
+        return _role_for(self.offices, "office_id", office.pk)
 
     def working_group_role(self, working_group: "WorkingGroup") -> str | None:
-        for membership in self.working_groups:
-            if membership.working_group_id == working_group.pk:
-                return membership.role
-        return None
+        return _role_for(self.working_groups, "working_group_id", working_group.pk)
 
     def forum_role(self, forum: "Forum") -> str | None:
-        for membership in self.forums:
-            if membership.forum_id == forum.pk:
-                return membership.role
-        return None
+        return _role_for(self.forums, "forum_id", forum.pk)
 
     @property
     def office_ids(self) -> set[int]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dekomp.accounts.models import BodyRole
-from dekomp.organisations.models import Forum, Office, Organisation, Region, Unit, WorkingGroup
+from dekomp.organisations.models import Forum, Organisation, Region, Unit, WorkingGroup
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def for_forum(*, forum: Forum) -> list[TodoItem]:
     return items
 
 
-def for_office(*, office: Office, regions: list[Region], is_admin: bool) -> list[TodoItem]:
+def for_office(*, regions: list[Region], forums: list[Forum], is_admin: bool) -> list[TodoItem]:
     items = []
     if is_admin:
         if not regions:
@@ -67,7 +67,7 @@ def for_office(*, office: Office, regions: list[Region], is_admin: bool) -> list
         for region in regions:
             if not hasattr(region, "working_group"):
                 items.append(TodoItem(_("Regionen %(region)s har ingen arbeidsgruppe.") % {"region": region.name}))
-        if not office.forums.exists():
+        if not forums:
             items.append(TodoItem(_("Embetet har ikke satt opp et samarbeidsforum.")))
     items.append(TodoItem(_("Ingen tilskuddsrunde er opprettet ennå.")))
     return items

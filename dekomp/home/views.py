@@ -124,6 +124,7 @@ def office_home(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     _remember_role(request, f"{RoleKind.OFFICE}:{office.pk}")
     regions = list(selectors.office_regions(office=office))
+    forums = list(office.forums.order_by("name"))
     is_admin = can_administer_office(request.user, office)
     return render(
         request,
@@ -131,9 +132,9 @@ def office_home(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "office": office,
             "regions": regions,
-            "forums": list(office.forums.order_by("name")),
+            "forums": forums,
             "is_office_admin": is_admin,
-            "todo": todo.for_office(office=office, regions=regions, is_admin=is_admin),
+            "todo": todo.for_office(regions=regions, forums=forums, is_admin=is_admin),
             **selectors.office_overview(office=office),
         },
     )

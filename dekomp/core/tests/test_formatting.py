@@ -43,3 +43,16 @@ def test_nok_and_orgnr_filters_are_builtins():
 def test_format_orgnr_keeps_odd_values():
     assert format_orgnr("12345") == "12345"
     assert format_orgnr(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("nb", "3. desember 2026"), ("nn", "3. desember 2026"), ("en", "Dec. 3, 2026")]
+)
+def test_dates_are_written_the_norwegian_way(language, expected):
+    from datetime import date
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override(language):
+        assert date_format(date(2026, 12, 3)) == expected
