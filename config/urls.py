@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("dekomp.home.urls")),
     path("konto/", include("dekomp.accounts.urls")),
     path("virksomheter/", include("dekomp.organisations.urls")),
+    path("runder/", include("dekomp.schemes.urls")),
+    path("behovsmeldinger/", include("dekomp.needs.urls")),
     path("sprak/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -5,8 +5,11 @@ Office A (Østfold, Buskerud, Oslo og Akershus) has an owner (Fredrikstad), a co
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from dekomp.accounts.models import (
     BodyRole,
@@ -18,6 +21,7 @@ from dekomp.accounts.models import (
     User,
     WorkingGroupMembership,
 )
+from dekomp.needs.models import BudgetLine, ConfirmationStatus, NeedsReport, ReportPartner, Status
 from dekomp.organisations.models import (
     Forum,
     Municipality,
@@ -30,6 +34,7 @@ from dekomp.organisations.models import (
     WorkingGroup,
 )
 from dekomp.organisations.validators import synthetic_orgnrs
+from dekomp.schemes.models import ApplicantGroup, Frame, Round, RoundStatus, Scheme
 
 PERSONA_NAMES = [
     "owner",
@@ -65,6 +70,8 @@ class World:
     other_working_group: WorkingGroup
     other_forum: Forum
     users: dict[str, User | None]
+    round: Round | None = None
+    report: NeedsReport | None = None
 
 
 def build_world() -> World:
@@ -130,6 +137,7 @@ def build_world() -> World:
     users["office_admin"].save()
     users["national_reader"].is_national_reader = True
     users["national_reader"].save()
+    round, report = build_round(office, owner_org, partner_org, region, users["owner"])
     return World(
         office=office,
         other_office=other_office,
@@ -144,7 +152,56 @@ def build_world() -> World:
         other_working_group=other_working_group,
         other_forum=other_forum,
         users=users,
+        round=round,
+        report=report,
     )
+
+
+def build_round(
+    office: Office, owner_org: Organisation, partner_org: Organisation, region: Region, submitter: User
+) -> tuple[Round, NeedsReport]:
+    """An open round at the office with the three schemes, and one submitted report by the owner with a partner."""
+    now = timezone.now()
+    round = Round.objects.create(
+        office=office,
+        year=now.year,
+        name=f"Personas-runde {now.year}",
+        status=RoundStatus.OPEN,
+        opens_at=now - timedelta(days=30),
+        first_budget_year=now.year,
+    )
+    schemes = list(Scheme.objects.all())
+    round.schemes.set(schemes)
+    Frame.objects.bulk_create(
+        Frame(round=round, scheme=scheme, budget_year=now.year, amount=Decimal(5_000_000)) for scheme in schemes
+    )
+    ApplicantGroup.objects.create(round=round, name="Alle eiere", deadline=now + timedelta(days=30), is_default=True)
+    report = NeedsReport.objects.create(
+        round=round,
+        scheme=next(s for s in schemes if s.code == "dekomp"),
+        owner=owner_org,
+        number=1,
+        region=region,
+        title="Lesing i alle fag",
+        status=Status.SUBMITTED,
+        years=1,
+        submitted_at=now,
+        created_by=submitter,
+    )
+    ReportPartner.objects.create(
+        report=report,
+        organisation=partner_org,
+        contact_name="Kari Kontakt",
+        contact_email="kari@oslomet.example",
+        status=ConfirmationStatus.CONFIRMED,
+    )
+    BudgetLine.objects.bulk_create(
+        [
+            BudgetLine(report=report, budget_year=now.year, recipient=owner_org, amount=Decimal(300_000)),
+            BudgetLine(report=report, budget_year=now.year, recipient=partner_org, amount=Decimal(200_000)),
+        ]
+    )
+    return round, report
 
 
 @pytest.fixture

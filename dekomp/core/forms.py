@@ -1,6 +1,6 @@
 """Forms rendered with Designsystemet markup: inputs carry ds classes, errors are linked for screen readers."""
 
-from django import forms
+from django.core.exceptions import ValidationError
 
 
 class DesignsystemetFormMixin:
@@ -10,8 +10,8 @@ class DesignsystemetFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
-            css = "ds-checkbox" if isinstance(widget, forms.CheckboxInput) else "ds-input"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            # Designsystemet styles text inputs, selects, checkboxes and radios alike through .ds-input.
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} ds-input".strip()
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"{self.auto_id % name}_help"
 
@@ -34,3 +34,12 @@ class DesignsystemetFormMixin:
                     described.append(f"{self.auto_id % name}_help")
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = " ".join(described)
+
+
+def add_domain_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: keyed messages on their fields, the rest at the top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -2,12 +2,17 @@
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dekomp.accounts.models import BodyRole
+from dekomp.needs.models import Status
 from dekomp.organisations.models import Forum, Organisation, Region, Unit, WorkingGroup
+from dekomp.schemes.models import RoundStatus
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,8 @@ class TodoItem:
     url: str = ""
 
 
-def for_owner(*, organisation: Organisation, units: list[Unit]) -> list[TodoItem]:
+def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, rounds: list) -> list[TodoItem]:
+    """Deadlines, returned reports, answers to give and drafts to finish for one owner."""
     items = []
     if not units:
         items.append(TodoItem(_("Ingen skoler eller barnehager er registrert på dere. Kontakt Statsforvalteren.")))
@@ -35,12 +41,72 @@ def for_owner(*, organisation: Organisation, units: list[Unit]) -> list[TodoItem
                 % {"count": missing_staff}
             )
         )
-    items.append(TodoItem(_("Ingen tilskuddsrunde er åpen for behovsmeldinger ennå.")))
+    for round, deadline in rounds:
+        if deadline:
+            items.append(
+                TodoItem(
+                    _("%(round)s: frist for å sende inn er %(deadline)s.")
+                    % {"round": round.name, "deadline": date_format(localtime(deadline), "DATETIME_FORMAT")}
+                )
+            )
+    if not rounds:
+        items.append(TodoItem(_("Ingen tilskuddsrunde er åpen for behovsmeldinger nå."), is_done=True))
+    for report in reports:
+        url = reverse("needs:detail", args=[report.pk])
+        if report.owner_id != organisation.pk:
+            link = next((c for c in report.co_owner_links.all() if c.organisation_id == organisation.pk), None)
+            if link and link.status == "venter" and report.is_editable:
+                items.append(
+                    TodoItem(
+                        _("Bekreft at dere er med i nettverket bak «%(title)s» (%(owner)s).")
+                        % {"title": report.title, "owner": report.owner.name},
+                        url=url,
+                    )
+                )
+            continue
+        if report.status == "returnert":
+            items.append(
+                TodoItem(
+                    _("«%(title)s» er returnert for endringer. Rett opp og send inn på nytt.")
+                    % {"title": report.title},
+                    url=url,
+                )
+            )
+        elif report.status == "utkast":
+            waiting = [p.organisation.name for p in report.partner_links.all() if p.status == "venter"]
+            declined = [p.organisation.name for p in report.partner_links.all() if p.status == "avslatt"]
+            if declined:
+                text = _("«%(title)s»: %(names)s har avslått å være partner.") % {
+                    "title": report.title,
+                    "names": ", ".join(declined),
+                }
+            elif waiting:
+                text = _("«%(title)s» venter på bekreftelse fra %(names)s.") % {
+                    "title": report.title,
+                    "names": ", ".join(waiting),
+                }
+            else:
+                text = _("«%(title)s» er et utkast. Gjør det ferdig og send inn.") % {"title": report.title}
+            items.append(TodoItem(text, url=url))
     return items
 
 
-def for_partner(*, organisation: Organisation) -> list[TodoItem]:
-    return [TodoItem(_("Ingen behovsmeldinger venter på bekreftelse fra dere."), is_done=True)]
+def for_partner(*, organisation: Organisation, reports: list) -> list[TodoItem]:
+    """Reports waiting for this partner's answer."""
+    items = []
+    for report in reports:
+        link = next((p for p in report.partner_links.all() if p.organisation_id == organisation.pk), None)
+        if link and link.status == "venter" and report.is_editable:
+            items.append(
+                TodoItem(
+                    _("Bekreft eller avslå «%(title)s» fra %(owner)s.")
+                    % {"title": report.title, "owner": report.owner.name},
+                    url=reverse("needs:detail", args=[report.pk]),
+                )
+            )
+    if not items:
+        items.append(TodoItem(_("Ingen behovsmeldinger venter på bekreftelse fra dere."), is_done=True))
+    return items
 
 
 def for_working_group(*, working_group: WorkingGroup) -> list[TodoItem]:
@@ -59,7 +125,10 @@ def for_forum(*, forum: Forum) -> list[TodoItem]:
     return items
 
 
-def for_office(*, regions: list[Region], forums: list[Forum], is_admin: bool) -> list[TodoItem]:
+def for_office(
+    *, regions: list[Region], forums: list[Forum], is_admin: bool, rounds: list, awaiting_check: dict[int, int]
+) -> list[TodoItem]:
+    """Set-up gaps for admins, and per open or closed round the reports waiting for the formal check."""
     items = []
     if is_admin:
         if not regions:
@@ -69,7 +138,23 @@ def for_office(*, regions: list[Region], forums: list[Forum], is_admin: bool) ->
                 items.append(TodoItem(_("Regionen %(region)s har ingen arbeidsgruppe.") % {"region": region.name}))
         if not forums:
             items.append(TodoItem(_("Embetet har ikke satt opp et samarbeidsforum.")))
-    items.append(TodoItem(_("Ingen tilskuddsrunde er opprettet ennå.")))
+    if not rounds:
+        items.append(TodoItem(_("Ingen tilskuddsrunde er opprettet ennå.")))
+    for round in rounds:
+        if round.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
+            continue
+        count = awaiting_check.get(round.pk, 0)
+        url = f"{reverse('needs:round_list', args=[round.pk])}?status={Status.SUBMITTED}"
+        if count:
+            text = ngettext(
+                "%(count)d behovsmelding venter på formell kontroll i %(round)s.",
+                "%(count)d behovsmeldinger venter på formell kontroll i %(round)s.",
+                count,
+            ) % {"count": count, "round": round.name}
+            items.append(TodoItem(text, url=url))
+        else:
+            text = _("Ingen behovsmeldinger venter på formell kontroll i %(round)s.") % {"round": round.name}
+            items.append(TodoItem(text, is_done=True, url=url))
     return items
 
 

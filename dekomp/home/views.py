@@ -17,8 +17,12 @@ from dekomp.accounts.permissions import (
     can_view_partner_home,
     can_view_working_group,
 )
+from dekomp.needs import selectors as needs_selectors
+from dekomp.needs.overview import awaiting_check_by_round
+from dekomp.needs.permissions import can_create_report
 from dekomp.organisations import selectors
 from dekomp.organisations.models import Forum, Office, Organisation, WorkingGroup
+from dekomp.schemes.selectors import deadline_for, open_rounds_for, rounds_of_office
 
 from . import todo
 
@@ -50,6 +54,8 @@ def owner_home(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     _remember_role(request, f"{RoleKind.OWNER}:{organisation.pk}")
     units = list(selectors.organisation_units(organisation=organisation))
+    reports = list(needs_selectors.reports_of_owner(owner=organisation))
+    rounds = [(r, deadline_for(round=r, owner=organisation)) for r in open_rounds_for(owner=organisation)]
     return render(
         request,
         "home/owner.html",
@@ -58,7 +64,10 @@ def owner_home(request: HttpRequest, pk: int) -> HttpResponse:
             "units": units,
             "unit_totals": selectors.unit_totals(organisation=organisation),
             "regions": list(selectors.regions_of(organisation=organisation)),
-            "todo": todo.for_owner(organisation=organisation, units=units),
+            "reports": reports,
+            "open_rounds": rounds,
+            "can_create": can_create_report(request.user, organisation),
+            "todo": todo.for_owner(organisation=organisation, units=units, reports=reports, rounds=rounds),
         },
     )
 
@@ -71,10 +80,18 @@ def partner_home(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_partner_home(request.user, organisation):
         raise PermissionDenied
     _remember_role(request, f"{RoleKind.PARTNER}:{organisation.pk}")
+    reports = list(needs_selectors.reports_naming_partner(partner=organisation))
+    for report in reports:
+        report.my_link = next(p for p in report.partner_links.all() if p.organisation_id == organisation.pk)
     return render(
         request,
         "home/partner.html",
-        {"organisation": organisation, "todo": todo.for_partner(organisation=organisation)},
+        {
+            "organisation": organisation,
+            "reports": reports,
+            "money": needs_selectors.partner_money_per_year(partner=organisation),
+            "todo": todo.for_partner(organisation=organisation, reports=reports),
+        },
     )
 
 
@@ -126,6 +143,8 @@ def office_home(request: HttpRequest, slug: str) -> HttpResponse:
     regions = list(selectors.office_regions(office=office))
     forums = list(office.forums.order_by("name"))
     is_admin = can_administer_office(request.user, office)
+    rounds = list(rounds_of_office(office=office))
+    awaiting = awaiting_check_by_round(office=office)
     return render(
         request,
         "home/office.html",
@@ -133,8 +152,11 @@ def office_home(request: HttpRequest, slug: str) -> HttpResponse:
             "office": office,
             "regions": regions,
             "forums": forums,
+            "rounds": rounds,
             "is_office_admin": is_admin,
-            "todo": todo.for_office(regions=regions, forums=forums, is_admin=is_admin),
+            "todo": todo.for_office(
+                regions=regions, forums=forums, is_admin=is_admin, rounds=rounds, awaiting_check=awaiting
+            ),
             **selectors.office_overview(office=office),
         },
     )

@@ -17,3 +17,25 @@ def nok(value: object) -> str:
 def orgnr(value: object) -> str:
     """Render an organisasjonsnummer as ``123 456 789``."""
     return format_orgnr(value)
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    """Look up ``key`` in a dict (for data such as snapshots whose keys come from a list)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def as_lines(value: object) -> str:
+    """A list as one item per line, booleans as ja/nei, empty as a dash."""
+    from django.utils.translation import gettext
+
+    if value is True:
+        return gettext("ja")
+    if value is False:
+        return gettext("nei")
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    return str(value)

@@ -1,0 +1,97 @@
+"""Reads of needs reports for owners, partners and the report page, each with a fixed number of queries."""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+
+from dekomp.organisations.models import Organisation
+
+from .models import BudgetLine, CoOwner, NeedsReport, ReportPartner, Status
+
+
+def _with_lists(queryset: QuerySet[NeedsReport]) -> QuerySet[NeedsReport]:
+    return (
+        queryset.select_related("round__office", "scheme", "owner", "region")
+        .prefetch_related(
+            Prefetch("partner_links", queryset=ReportPartner.objects.select_related("organisation")),
+            Prefetch("co_owner_links", queryset=CoOwner.objects.select_related("organisation")),
+        )
+        .annotate(total=Sum("budget_lines__amount"))
+    )
+
+
+def reports_of_owner(*, owner: Organisation) -> QuerySet[NeedsReport]:
+    """The owner's own reports and the network reports it is co-owner of, newest round first."""
+    return _with_lists(
+        NeedsReport.objects.filter(Q(owner=owner) | Q(co_owner_links__organisation=owner)).distinct()
+    ).order_by("-round__year", "-number")
+
+
+def reports_naming_partner(*, partner: Organisation) -> QuerySet[NeedsReport]:
+    """Every report naming this partner (not withdrawn), with the partner's own link."""
+    return _with_lists(
+        NeedsReport.objects.filter(partner_links__organisation=partner).exclude(status=Status.WITHDRAWN).distinct()
+    ).order_by("-round__year", "-number")
+
+
+def partner_money_per_year(*, partner: Organisation) -> list[dict]:
+    """What the partner is budgeted to receive per budget year in reports it has confirmed (one query)."""
+    rows = (
+        BudgetLine.objects.filter(
+            recipient=partner,
+            report__partner_links__organisation=partner,
+            report__partner_links__status="bekreftet",
+        )
+        .exclude(report__status=Status.WITHDRAWN)
+        .values("budget_year")
+        .annotate(amount=Sum("amount"))
+        .order_by("budget_year")
+    )
+    return [{"budget_year": row["budget_year"], "amount": row["amount"] or Decimal(0)} for row in rows]
+
+
+def report_for_page(*, pk: int) -> NeedsReport:
+    """One report with everything its page shows."""
+    return (
+        NeedsReport.objects.select_related("round__office", "scheme", "owner", "region", "copied_from__round")
+        .prefetch_related(
+            Prefetch("partner_links", queryset=ReportPartner.objects.select_related("organisation", "answered_by")),
+            Prefetch("co_owner_links", queryset=CoOwner.objects.select_related("organisation", "answered_by")),
+            Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("recipient")),
+            "units__municipality",
+            "themes",
+            "activity_types",
+            "contributions",
+            "attachments",
+            "submissions",
+        )
+        .get(pk=pk)
+    )
+
+
+def budget_table(report: NeedsReport) -> dict:
+    """The budget as rows per recipient with a column per budget year, and totals (from prefetched lines)."""
+    years = report.budget_years
+    recipients: dict[int, dict] = {}
+    for line in report.budget_lines.all():
+        row = recipients.setdefault(
+            line.recipient_id,
+            {"recipient": line.recipient, "amounts": dict.fromkeys(years, Decimal(0)), "coordinator": Decimal(0)},
+        )
+        if line.budget_year in row["amounts"]:
+            row["amounts"][line.budget_year] += line.amount
+        row["coordinator"] += line.coordinator_amount
+    rows = sorted(recipients.values(), key=lambda row: (row["recipient"].pk != report.owner_id, row["recipient"].name))
+    for row in rows:
+        row["cells"] = [row["amounts"][year] for year in years]
+        row["total"] = sum(row["cells"], Decimal(0))
+    year_totals = [sum((row["amounts"][year] for row in rows), Decimal(0)) for year in years]
+    contributions = {c.budget_year: c.amount for c in report.contributions.all()}
+    return {
+        "years": years,
+        "rows": rows,
+        "year_totals": year_totals,
+        "total": sum(year_totals, Decimal(0)),
+        "contributions": [contributions.get(year, Decimal(0)) for year in years],
+        "contribution_total": sum(contributions.values(), Decimal(0)),
+    }

@@ -1,0 +1,185 @@
+"""The owner's steps, the partner's answer and the receipt through HTTP: messages in place, nothing typed lost."""
+
+import pytest
+from django.urls import reverse
+
+from dekomp.needs.models import NeedsReport, Status
+from dekomp.needs.steps import STEPS
+from dekomp.needs.tests.factories import complete_draft, confirm_partner, open_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _settings(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def round(world):
+    return open_round(world.office)
+
+
+@pytest.fixture
+def draft(world, round):
+    return complete_draft(world, round)
+
+
+@pytest.fixture
+def owner_client(client, world):
+    client.force_login(world.users["owner"])
+    return client
+
+
+def test_every_step_page_renders_with_the_saved_values(owner_client, draft):
+    for step in STEPS:
+        response = owner_client.get(reverse("needs:edit", args=[draft.pk, step.slug]))
+        assert response.status_code == 200, step.slug
+        assert 'name="version"' in response.content.decode() or step.slug == "partnere"
+    budget = owner_client.get(reverse("needs:edit", args=[draft.pk, "budsjett"])).content.decode()
+    assert 'value="200000"' in budget and 'value="150000"' in budget
+
+
+def test_create_then_first_step(owner_client, world, round):
+    response = owner_client.post(
+        reverse("needs:create", args=[world.owner_org.pk]),
+        {"round": round.pk, "scheme": round.schemes.get(code="dekomp").pk, "title": "Ny plan"},
+    )
+    report = NeedsReport.objects.get(title="Ny plan")
+    assert response["Location"] == reverse("needs:edit", args=[report.pk, "grunnlag"])
+    assert report.status == Status.DRAFT and report.created_by == world.users["owner"]
+
+
+def test_negative_amount_keeps_everything_typed(owner_client, world, draft):
+    url = reverse("needs:edit", args=[draft.pk, "budsjett"])
+    data = {
+        "version": draft.version,
+        "years": "2",
+        "egenandel_form": "penger",
+        f"amount_{world.owner_org.pk}_2027": "-100",
+        f"amount_{world.partner_org.pk}_2027": "123456",
+        "egenandel_2027": "77777",
+    }
+    before = list(draft.budget_lines.values_list("amount", flat=True))
+    response = owner_client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Beløpet kan ikke være negativt." in body
+    assert 'value="123456"' in body and 'value="77777"' in body and 'value="-100"' in body
+    assert "ds-error-summary" in body and f'href="#id_amount_{world.owner_org.pk}_2027"' in body
+    assert list(NeedsReport.objects.get(pk=draft.pk).budget_lines.values_list("amount", flat=True)) == before
+
+
+def test_stale_version_in_the_browser_keeps_the_text(owner_client, draft):
+    url = reverse("needs:edit", args=[draft.pk, "forankring"])
+    data = {"version": draft.version - 1, "local_plan": "Min nye tekst", "is_staff_involved": "on"}
+    response = owner_client.post(url, data)
+    body = response.content.decode()
+    assert "lagret av noen andre" in body
+    assert "Min nye tekst" in body
+    assert NeedsReport.objects.get(pk=draft.pk).local_plan == "Kompetanseplan 2026–2030"
+
+
+def test_partner_confirms_on_the_report_page(client, world, draft):
+    client.force_login(world.users["partner"])
+    page = client.get(reverse("needs:detail", args=[draft.pk])).content.decode()
+    assert "Bekreft at vi er med" in page
+    link = draft.partner_links.get()
+    response = client.post(reverse("needs:partner_answer", args=[link.pk]), {"answer": "decline", "comment": ""})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.status == "venter"
+    client.post(reverse("needs:partner_answer", args=[link.pk]), {"answer": "confirm", "comment": "Gleder oss"})
+    link.refresh_from_db()
+    assert link.status == "bekreftet"
+
+
+def test_submit_receipt_and_pdf(owner_client, world, draft, django_capture_on_commit_callbacks):
+    confirm_partner(world, draft)
+    page = owner_client.get(reverse("needs:submit", args=[draft.pk])).content.decode()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    response = owner_client.post(reverse("needs:submit", args=[draft.pk]), {"token": token})
+    assert "Kryss av for eierens erklæring." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(reverse("needs:submit", args=[draft.pk]), {"token": token, "is_declared": "on"})
+        again = owner_client.post(reverse("needs:submit", args=[draft.pk]), {"token": token, "is_declared": "on"})
+    assert response["Location"] == reverse("needs:receipt", args=[draft.pk, 1])
+    assert again.status_code == 302  # the report is no longer editable: the double click lands on the report
+    assert draft.submissions.count() == 1
+    receipt = owner_client.get(response["Location"]).content.decode()
+    assert "Behovsmeldingen er sendt inn" in receipt
+    pdf = owner_client.get(reverse("needs:receipt_pdf", args=[draft.pk, 1]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_other_owner_cannot_see_or_change_by_guessing_ids(client, world, draft):
+    client.force_login(world.users["co_owner"])
+    for name, args in [
+        ("needs:detail", [draft.pk]),
+        ("needs:edit", [draft.pk, "budsjett"]),
+        ("needs:submit", [draft.pk]),
+        ("needs:versions", [draft.pk]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 403, name
+    assert client.post(reverse("needs:withdraw", args=[draft.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("needs:partner_answer", args=[draft.partner_links.get().pk]), {"answer": "confirm"}
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("needs:detail", args=[999_999])).status_code == 404
+
+
+def test_owner_home_lists_reports_and_todo(owner_client, world, draft):
+    body = owner_client.get(reverse("home:owner", args=[world.owner_org.pk])).content.decode()
+    assert "Lesing i alle fag" in body
+    assert "venter på bekreftelse fra OsloMet" in body
+    assert "Ny behovsmelding" in body
+
+
+def test_partner_home_lists_reports_to_confirm(client, world, draft):
+    client.force_login(world.users["partner"])
+    body = client.get(reverse("home:partner", args=[world.partner_org.pk])).content.decode()
+    assert "Bekreft eller avslå «Lesing i alle fag»" in body
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("persona", ["owner", "partner"])
+def test_homes_run_a_fixed_number_of_queries_whatever_the_number_of_reports(client, world, round, persona):
+    from dekomp.needs import services
+    from dekomp.schemes.models import Scheme
+
+    def add_reports(count):
+        for i in range(count):
+            report = services.needs_report_create(
+                by=world.users["owner"],
+                round=round,
+                scheme=Scheme.objects.get(code="dekomp"),
+                owner=world.owner_org,
+                title=f"Tiltak {i}",
+            )
+            services.needs_report_save_partners(
+                by=world.users["owner"],
+                report=report,
+                expected_version=report.version,
+                partners=[services.PartnerInput(world.partner_org, "P", "p@x.example")],
+            )
+
+    client.force_login(world.users[persona])
+    org = world.owner_org if persona == "owner" else world.partner_org
+    url = reverse(f"home:{persona}", args=[org.pk])
+    add_reports(2)
+    few = _queries(client, url)
+    add_reports(10)
+    many = _queries(client, url)
+    assert few == many, f"{few} queries with 2 reports, {many} with 12"
