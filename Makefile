@@ -63,6 +63,8 @@ demo: migrate ## Load the demo data (idempotent)
 	$(MANAGE) demo
 
 .PHONY: run
+# In development, background tasks (receipt e-mails) run at once and print to the console; production runs a worker.
+run: export DJANGO_TASKS_BACKEND ?= django_tasks.backends.immediate.ImmediateBackend
 run: demo ## Set up, migrate SQLite, load the demo and serve at http://127.0.0.1:8000
 	@$(MANAGE) demo_logins --host $(HOST) --port $(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)

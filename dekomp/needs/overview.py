@@ -1,8 +1,4 @@
-"""The office's overview of a round's needs reports: filtered, sorted, paged, with totals and export tables.
-
-Every read here runs a fixed number of queries whatever the number of reports: sums are annotations or aggregate
-queries, related rows are joined or prefetched.
-"""
+"""The office's overview of a round's needs reports and its exports, each read in a fixed number of queries."""
 
 import re
 from dataclasses import dataclass

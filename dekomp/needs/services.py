@@ -630,8 +630,21 @@ def submission_problems(report: NeedsReport, now=None) -> list[Problem]:
             add("grunnlag", _("Venter på bekreftelse fra medeier %(name)s.") % {"name": link.organisation.name})
         elif link.status == ConfirmationStatus.DECLINED:
             add("grunnlag", _("Medeier %(name)s har avslått.") % {"name": link.organisation.name})
-    if not report.units.exists():
+    if report.owner.kind not in report.scheme.eligible_owner_kinds:
+        add(
+            "grunnlag",
+            _("%(owner)s kan ikke melde behov i %(scheme)s.")
+            % {"owner": report.owner.name, "scheme": report.scheme.short_name},
+        )
+    units = list(report.units.all())
+    if not units:
         add("enheter", _("Velg minst én skole eller barnehage."))
+    owners = {report.owner_id, *(link.organisation_id for link in report.co_owner_links.all())}
+    misplaced = [
+        unit.name for unit in units if unit.owner_id not in owners or unit.kind not in report.scheme.unit_kinds
+    ]
+    if misplaced:
+        add("enheter", _("Disse enhetene kan ikke være med: %(names)s.") % {"names": ", ".join(misplaced)})
     if not report.target_groups:
         add("enheter", _("Velg minst én målgruppe."))
     if not report.staff_reached:

@@ -47,6 +47,8 @@ def deadline_reopen(
         errors["deadline"] = _("Den nye fristen må være fram i tid.")
     if not owner.is_owner:
         errors["owner"] = _("Fristen kan bare åpnes for en skoleeier eller barnehageeier.")
+    elif not Organisation.objects.filter(pk=owner.pk).in_office(round.office).exists():
+        errors["owner"] = _("%(owner)s hører ikke til embetet som har runden.") % {"owner": owner.name}
     if errors:
         raise ValidationError(errors)
     extension, _created = DeadlineExtension.objects.update_or_create(

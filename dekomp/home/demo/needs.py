@@ -787,7 +787,6 @@ class Planner:
     def __init__(self, actors: DemoActors, rounds: dict[str, Round]) -> None:
         self.rng = random.Random(SEED)
         self.rounds = rounds
-        self.office = actors.office
         self.schemes = {s.code: s for s in Scheme.objects.filter(code__in=TARGET_COUNTS)}
         self.themes = {t.code: t for t in Theme.objects.all()}
         self.activities = {a.code: a for a in ActivityType.objects.all()}
@@ -804,7 +803,6 @@ class Planner:
         for region in regions:
             for member_id in region.members.order_by("orgnr").values_list("pk", flat=True):
                 self.regions_of[member_id].append(region)
-        self.region_by_name = {r.name: r for r in regions}
         # privat@demo.no acts for the first private kindergarten owner in actors.py.
         self.private_persona_owner = next(o for o in owners if o.name == PRIVATE_KINDERGARTEN_OWNERS[0])
         self.users = self._users()
@@ -870,7 +868,7 @@ class Planner:
         scheme_code: str,
         owner: Organisation,
         *,
-        co_owners: list[Organisation] = (),
+        co_owners: list[Organisation] | None = None,
         network: str = "",
         context: str | None = None,
         title_phrase: tuple[str, str] | None = None,
@@ -879,6 +877,7 @@ class Planner:
         rng = self.rng
         scheme = self.schemes[scheme_code]
         lang = Malform.NYNORSK if owner.malform == Malform.NYNORSK else Malform.BOKMAL
+        co_owners = co_owners or []
         members = [owner, *co_owners]
         pool = [u for m in members for u in self.units[m.pk] if u.kind in scheme.unit_kinds]
         if context is None:
@@ -922,10 +921,8 @@ class Planner:
             network=network,
             units=units,
         )
-        if network:
-            plan.region = next(r for r in self.regions_of[owner.pk])
-        else:
-            plan.region = rng.choice(self.regions_of[owner.pk])
+        # A network belongs to its lead's region; Akershus fylkeskommune is in two and picks one per report.
+        plan.region = self.regions_of[owner.pk][0] if network else rng.choice(self.regions_of[owner.pk])
         plan.co_owners = [LinkPlan(organisation=o) for o in co_owners]
 
         # Title and themes: a phrase for the scheme and kind of unit, not already used in the round.

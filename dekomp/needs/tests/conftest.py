@@ -81,11 +81,7 @@ def add_report(
 
 @pytest.fixture
 def office_round(world) -> OfficeRound:
-    """An open round for the persona office with the three schemes and five reports:
-
-    ``lesing`` (Fredrikstad, DeKomp, submitted), ``sprak`` (Sarpsborg, ReKomp, submitted), ``utkast`` (draft),
-    ``matte`` (Sarpsborg, DeKomp, formally checked, partner USN) and ``trukket`` (withdrawn).
-    """
+    """An open round at the persona office: lesing, sprak (submitted), utkast (draft), matte (checked), trukket."""
     now = timezone.now()
     round = Round.objects.create(
         office=world.office,

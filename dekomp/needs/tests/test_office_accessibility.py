@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -28,10 +29,9 @@ def office_page(live_server, world, office_round, settings):
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page
+        # While Playwright's event loop runs, Django keeps this thread's connection apart: close it here.
+        connections.close_all()
         browser.close()
-    import time
-
-    time.sleep(2)
 
 
 def test_round_pages_are_accessible(office_page, world, office_round):

@@ -1,5 +1,4 @@
-"""The office's pages for a round's needs reports: the overview with filters, totals and batch checks, exports,
-and the formal check or return of one report."""
+"""The office's pages for a round's needs reports: overview, batch checks, exports, check or return of one."""
 
 from django import forms
 from django.contrib import messages
