@@ -158,7 +158,9 @@ def test_owner_partner_and_caseworker_take_a_report_through_its_journey(page, tm
     assert page_total == 1_500_000
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Last ned som regneark (xlsx): behovsmeldinger og budsjettposter").click()
-    workbook = openpyxl.load_workbook(download_info.value.path(), data_only=True)
+    export = tmp_path / "behovsmeldinger.xlsx"  # openpyxl judges the format by the file name
+    download_info.value.save_as(export)
+    workbook = openpyxl.load_workbook(export, data_only=True)
     sheets = workbook.worksheets
     header = [cell.value for cell in sheets[0][1]]
     total_column = next(i for i, name in enumerate(header) if str(name).lower().startswith("søkt"))

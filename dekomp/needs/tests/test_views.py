@@ -183,3 +183,27 @@ def test_homes_run_a_fixed_number_of_queries_whatever_the_number_of_reports(clie
     add_reports(10)
     many = _queries(client, url)
     assert few == many, f"{few} queries with 2 reports, {many} with 12"
+
+
+def test_partner_sees_only_reports_naming_it(client, world, draft):
+    from dekomp.needs import services
+    from dekomp.organisations.models import Organisation, OrganisationKind
+    from dekomp.organisations.validators import synthetic_orgnrs
+
+    other_partner = Organisation.objects.create(
+        orgnr=next(synthetic_orgnrs(62_000_000)),
+        name="Høgskolen i Østfold",
+        kind=OrganisationKind.UNIVERSITY,
+        municipality=world.owner_org.municipality,
+    )
+    services.needs_report_save_partners(
+        by=world.users["owner"],
+        report=draft,
+        expected_version=draft.version,
+        partners=[services.PartnerInput(other_partner, "H", "h@hiof.example")],
+    )
+    client.force_login(world.users["partner"])
+    assert client.get(reverse("needs:detail", args=[draft.pk])).status_code == 403
+    home = client.get(reverse("home:partner", args=[world.partner_org.pk])).content.decode()
+    assert draft.reference not in home
+    assert world.report.reference in home  # the report that does name OsloMet is still there
