@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dekomp.organisations",
     "dekomp.schemes",
     "dekomp.needs",
+    "dekomp.assessment",
     "dekomp.home",
     "django.contrib.admin",
     "django.contrib.auth",
