@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dekomp.schemes",
     "dekomp.needs",
     "dekomp.assessment",
+    "dekomp.allocation",
     "dekomp.home",
     "django.contrib.admin",
     "django.contrib.auth",

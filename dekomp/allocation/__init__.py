@@ -1,0 +1,1 @@
+"""Allocation: the computed proposal of amounts within the frame (fordeling)."""

@@ -1,0 +1,9 @@
+"""Allocation: regional envelopes, the allocation solver and the forum's recommendation (innstilling)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AllocationConfig(AppConfig):
+    name = "dekomp.allocation"
+    verbose_name = _("Fordeling og innstilling")
