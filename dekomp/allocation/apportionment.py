@@ -44,9 +44,7 @@ def equal_weights(keys: Iterable[str]) -> dict[str, int]:
     return weights
 
 
-def apportion(
-    total: int, weights: Mapping[str, Decimal | int], method: Method = "largest_remainder"
-) -> dict[str, int]:
+def apportion(total: int, weights: Mapping[str, Decimal | int], method: Method = "largest_remainder") -> dict[str, int]:
     """Split ``total`` whole kroner between the keys of ``weights`` in proportion to the weights.
 
     The parts are whole kroner, never negative, and add up exactly to ``total``. A key with weight 0 gets 0. The

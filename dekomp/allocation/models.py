@@ -189,16 +189,29 @@ class VoteChoice(models.TextChoices):
 
 
 class Vote(models.Model):
-    """A member's vote on the recommendation (the office, as secretariat, has no vote)."""
+    """A member's vote on the whole recommendation, or on one report in it (the office has no vote)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        "needs.NeedsReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Tom: stemme over hele innstillingen."),
+    )
     choice = models.CharField(_("stemme"), max_length=10, choices=VoteChoice.choices)
 
     class Meta:
         verbose_name = _("stemme")
         verbose_name_plural = _("stemmer")
-        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="vote_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user", "report"], name="vote_unique_per_report"),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(report__isnull=True), name="vote_unique_on_whole"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_choice_display()}"

@@ -1,20 +1,38 @@
-"""Writes for the allocation: regional envelopes from a key. (Solver runs and the recommendation follow.)"""
+"""Writes for the allocation: regional envelopes from a key, solver runs, and the forum's recommendation,
+meetings, votes and approval."""
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dekomp.accounts.models import User
 from dekomp.activity.services import record
-from dekomp.organisations.models import Region, Unit
+from dekomp.assessment.models import RankingEntry
+from dekomp.needs.models import BudgetLine, NeedsReport
+from dekomp.organisations.models import Forum, Region, Unit
 from dekomp.schemes.models import Round, Scheme
 
+from . import solver
 from .apportionment import apportion, equal_weights
-from .models import Envelope, EnvelopeKey, KeyKind
-from .permissions import can_set_envelopes
+from .models import (
+    AllocationRun,
+    Attendance,
+    Envelope,
+    EnvelopeKey,
+    KeyKind,
+    Meeting,
+    Recommendation,
+    RecommendationLine,
+    RecommendationStatus,
+    Vote,
+    VoteChoice,
+)
+from .permissions import can_change_recommendation, can_keep_minutes, can_set_envelopes, can_vote
 
 
 def _fmt(amount: Decimal | int) -> str:
@@ -107,3 +125,283 @@ def envelopes_set(
         changes={"scheme": scheme.code, "kind": kind, "method": method, "source": source, "source_year": source_year},
     )
     return envelopes
+
+
+# ------------------------------------------------------------------------------------------ solver and recommendation
+
+
+def _recused_for_user(by: User, report: NeedsReport) -> bool:
+    from dekomp.assessment.selectors import is_recused
+
+    return is_recused(by, report)
+
+
+def build_problem(*, round: Round, scheme: Scheme, mode: str) -> tuple[solver.Problem, dict[str, NeedsReport]]:
+    """The solver's input from the round's frames, the first year's envelopes and the working groups' rankings."""
+    frames = {frame.budget_year: int(frame.amount) for frame in round.frames.filter(scheme=scheme)}
+    first = round.first_budget_year
+    envelopes = {
+        str(e.region_id): int(e.amount) for e in Envelope.objects.filter(round=round, scheme=scheme, budget_year=first)
+    }
+    if not envelopes:
+        raise ValidationError(
+            _("Sett de regionale rammene for %(scheme)s før fordelingen beregnes.") % {"scheme": scheme.short_name}
+        )
+    entries = list(
+        RankingEntry.objects.filter(ranking__round=round, report__scheme=scheme)
+        .select_related("ranking__working_group", "report")
+        .prefetch_related("amounts")
+        .order_by("ranking_id", "position")
+    )
+    reports = {str(entry.report_id): entry.report for entry in entries}
+    lines: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for line in BudgetLine.objects.filter(report__in=[e.report_id for e in entries]):
+        lines[line.report_id][line.budget_year][line.recipient_id] = int(line.amount)
+    items = []
+    rank_in_region: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        region = str(entry.ranking.working_group.region_id)
+        if region not in envelopes:
+            continue
+        rank_in_region[region] += 1
+        recommended = {a.budget_year: int(a.recommended) for a in entry.amounts.all() if a.budget_year in frames}
+        minimum = {a.budget_year: int(a.minimum) for a in entry.amounts.all() if a.budget_year in frames}
+        recipients: dict[str, dict[int, int]] = defaultdict(dict)
+        for year, amount in recommended.items():
+            split = lines[entry.report_id].get(year) or {entry.report.owner_id: amount}
+            parts = apportion(
+                amount,
+                {str(k): v for k, v in split.items()} if any(split.values()) else {str(entry.report.owner_id): 1},
+                "largest_remainder",
+            )
+            for recipient, part in parts.items():
+                recipients[recipient][year] = part
+        items.append(
+            solver.Item(
+                id=str(entry.report_id),
+                region=region,
+                rank=rank_in_region[region],
+                requested=recommended,
+                minimum=minimum,
+                recipients=dict(recipients),
+            )
+        )
+    problem = solver.Problem(
+        years=tuple(sorted(frames)), frames=frames, envelopes=envelopes, items=tuple(items), mode=mode, committed={}
+    )
+    return problem, reports
+
+
+@transaction.atomic
+def allocation_propose(*, by: User, round: Round, scheme: Scheme, mode: str) -> AllocationRun:
+    """Run the solver for one scheme and put its proposal into the forum's draft recommendation."""
+    if not can_set_envelopes(by, round):
+        raise PermissionDenied
+    if mode not in solver.Mode.__members__.values():
+        raise ValidationError({"mode": _("Ukjent beregningsmåte.")})
+    problem, reports = build_problem(round=round, scheme=scheme, mode=mode)
+    try:
+        proposal = solver.solve(problem)
+    except solver.ProblemError as error:
+        raise ValidationError(_("Fordelingen kan ikke beregnes: %(problem)s") % {"problem": error.message}) from error
+    result = proposal.as_dict()
+    run = AllocationRun.objects.create(
+        round=round,
+        scheme=scheme,
+        mode=mode,
+        solver_version=proposal.version,
+        parameters=result["parameters"],
+        result=result,
+        run_by=by,
+    )
+    recommendation = draft_recommendation(round=round)
+    recommendation.based_on = run
+    recommendation.version += 1
+    recommendation.save()
+    RecommendationLine.objects.filter(recommendation=recommendation, report__scheme=scheme).delete()
+    RecommendationLine.objects.bulk_create(
+        RecommendationLine(
+            recommendation=recommendation, report=reports[a.id], budget_year=year, proposed=amount, amount=amount
+        )
+        for a in proposal.allocations
+        for year, amount in a.granted.items()
+    )
+    record(
+        actor=by,
+        verb="allocation_proposed",
+        target=round,
+        changes={"scheme": scheme.code, "mode": mode, "run": run.pk, "solver_version": proposal.version},
+    )
+    return run
+
+
+def draft_recommendation(*, round: Round) -> Recommendation:
+    """The forum's current draft recommendation for the round (a new version after an approved one)."""
+    forum = Forum.objects.filter(office=round.office).order_by("pk").first()
+    if forum is None:
+        raise ValidationError(_("Embetet har ikke satt opp et samarbeidsforum."))
+    latest = Recommendation.objects.filter(round=round, forum=forum).order_by("-number").first()
+    if latest and latest.status == RecommendationStatus.DRAFT:
+        return latest
+    recommendation = Recommendation.objects.create(
+        round=round, forum=forum, number=(latest.number + 1) if latest else 1
+    )
+    if latest:
+        RecommendationLine.objects.bulk_create(
+            RecommendationLine(
+                recommendation=recommendation,
+                report_id=line.report_id,
+                budget_year=line.budget_year,
+                proposed=line.proposed,
+                amount=line.amount,
+                justification=line.justification,
+                changed_by_id=line.changed_by_id,
+            )
+            for line in latest.lines.all()
+        )
+        recommendation.based_on = latest.based_on
+        recommendation.save(update_fields=["based_on"])
+    return recommendation
+
+
+def recommendation_line_set(
+    *,
+    by: User,
+    recommendation: Recommendation,
+    report: NeedsReport,
+    amounts: dict[int, Decimal],
+    justification: str,
+    expected_version: int,
+) -> Recommendation:
+    """A forum member changes one report's amounts; any change from the proposal needs a written justification."""
+    with transaction.atomic():
+        locked = Recommendation.objects.select_for_update().select_related("forum", "round").get(pk=recommendation.pk)
+        if not can_change_recommendation(by, locked.forum):
+            raise PermissionDenied
+        if locked.status != RecommendationStatus.DRAFT:
+            raise ValidationError(_("Innstillingen er vedtatt. Åpne en ny versjon for å endre den."))
+        if locked.version != expected_version:
+            raise ValidationError(_("Innstillingen er endret av noen andre. Last siden på nytt."), code="stale")
+        if _recused_for_user(by, report):
+            raise PermissionDenied(_("Du er inhabil i %(ref)s og kan ikke endre den.") % {"ref": report.reference})
+        lines = {line.budget_year: line for line in locked.lines.filter(report=report)}
+        requested = {
+            row["budget_year"]: row["total"]
+            for row in BudgetLine.objects.filter(report=report).values("budget_year").annotate(total=Sum("amount"))
+        }
+        errors = {}
+        for year, amount in amounts.items():
+            if year not in lines:
+                errors[f"amount_{year}"] = _("Behovsmeldingen har ingen linje for %(year)s.") % {"year": year}
+            elif amount < 0:
+                errors[f"amount_{year}"] = _("Beløpet kan ikke være negativt.")
+            elif amount > requested.get(year, 0):
+                errors[f"amount_{year}"] = _(
+                    "Beløpet er høyere enn det som er søkt om for %(year)s (%(requested)s)."
+                ) % {"year": year, "requested": _fmt(requested.get(year, 0))}
+        changed = any(lines[year].proposed != amount for year, amount in amounts.items() if year in lines)
+        if changed and not justification.strip():
+            errors["justification"] = _("Skriv hvorfor forumet endrer beløpet fra forslaget.")
+        if errors:
+            raise ValidationError(errors)
+        for year, amount in amounts.items():
+            line = lines[year]
+            line.amount = amount
+            line.justification = justification.strip() if line.amount != line.proposed else ""
+            line.changed_by = by
+            line.save()
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        record(
+            actor=by,
+            verb="recommendation_changed",
+            target=locked,
+            comment=justification.strip(),
+            changes={"report": report.pk, "amounts": {str(y): str(a) for y, a in amounts.items()}},
+        )
+    return locked
+
+
+@transaction.atomic
+def meeting_record(
+    *, by: User, forum: Forum, round: Round, held_at, present: list[User], is_consensus: bool, minutes: str
+) -> Meeting:
+    """The secretariat or the leader records a meeting: who was there, consensus or vote, and the minutes."""
+    if not can_keep_minutes(by, forum):
+        raise PermissionDenied
+    meeting = Meeting.objects.create(
+        forum=forum, round=round, held_at=held_at, is_consensus=is_consensus, minutes=minutes.strip()
+    )
+    seated = set(forum.memberships.values_list("user_id", flat=True))
+    outsiders = [user.full_name for user in present if user.pk not in seated]
+    if outsiders:
+        raise ValidationError(
+            {"present": _("Disse sitter ikke i forumet: %(names)s.") % {"names": ", ".join(outsiders)}}
+        )
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, user_id=user_id, is_present=user_id in {u.pk for u in present})
+        for user_id in sorted(seated)
+    )
+    record(actor=by, verb="meeting_recorded", target=meeting)
+    return meeting
+
+
+@transaction.atomic
+def vote_cast(*, by: User, meeting: Meeting, choice: str, report: NeedsReport | None = None) -> Vote:
+    """A forum member votes on the whole recommendation or one report; the secretariat and the recused cannot."""
+    if not can_vote(by, meeting.forum):
+        raise PermissionDenied(
+            _("Bare medlemmene av forumet har stemmerett. Statsforvalteren er sekretariat og stemmer ikke.")
+        )
+    if report is not None and _recused_for_user(by, report):
+        raise PermissionDenied(_("Du er inhabil i %(ref)s og kan ikke stemme over den.") % {"ref": report.reference})
+    if choice not in VoteChoice.values:
+        raise ValidationError({"choice": _("Velg for, mot eller avstår.")})
+    if not Attendance.objects.filter(meeting=meeting, user=by, is_present=True).exists():
+        raise ValidationError(_("Bare de som er til stede på møtet, kan stemme."))
+    vote, _created = Vote.objects.update_or_create(meeting=meeting, user=by, report=report, defaults={"choice": choice})
+    record(actor=by, verb="voted", target=meeting, changes={"report": report.pk if report else None, "choice": choice})
+    return vote
+
+
+def recommendation_totals(recommendation: Recommendation) -> dict[tuple[int, int], Decimal]:
+    """(scheme id, budget year) → the recommended total (one query)."""
+    return {
+        (row["report__scheme_id"], row["budget_year"]): row["total"]
+        for row in recommendation.lines.values("report__scheme_id", "budget_year").annotate(total=Sum("amount"))
+    }
+
+
+@transaction.atomic
+def recommendation_approve(*, by: User, recommendation: Recommendation, meeting: Meeting) -> Recommendation:
+    """Approve the recommendation at a meeting: within every frame, and by consensus or a majority of the votes."""
+    locked = Recommendation.objects.select_for_update().select_related("forum", "round").get(pk=recommendation.pk)
+    if not can_keep_minutes(by, locked.forum):
+        raise PermissionDenied
+    if locked.status != RecommendationStatus.DRAFT:
+        raise ValidationError(_("Denne versjonen er allerede vedtatt."))
+    if meeting.forum_id != locked.forum_id or meeting.round_id != locked.round_id:
+        raise ValidationError(_("Møtet hører ikke til denne innstillingen."))
+    frames = {(f.scheme_id, f.budget_year): f.amount for f in locked.round.frames.all()}
+    over = [(key, total) for key, total in recommendation_totals(locked).items() if total > frames.get(key, Decimal(0))]
+    if over:
+        raise ValidationError(
+            [
+                _("Innstillingen for %(year)s er %(total)s, over rammen på %(frame)s.")
+                % {"year": year, "total": _fmt(total), "frame": _fmt(frames.get((scheme_id, year), 0))}
+                for (scheme_id, year), total in over
+            ]
+        )
+    if not meeting.is_consensus:
+        votes = list(meeting.votes.filter(report__isnull=True).values_list("choice", flat=True))
+        if votes.count(VoteChoice.FOR) <= votes.count(VoteChoice.AGAINST):
+            raise ValidationError(
+                _("Innstillingen har ikke flertall: %(for)s for og %(against)s mot.")
+                % {"for": votes.count(VoteChoice.FOR), "against": votes.count(VoteChoice.AGAINST)}
+            )
+    locked.status = RecommendationStatus.APPROVED
+    locked.approved_at, locked.approved_by = timezone.now(), by
+    locked.version += 1
+    locked.save()
+    record(actor=by, verb="recommendation_approved", target=locked, changes={"meeting": meeting.pk})
+    return locked

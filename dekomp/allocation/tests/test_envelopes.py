@@ -24,21 +24,35 @@ def setup(world):
     WorkingGroup.objects.create(region=second, name="Arbeidsgruppe Oslo")
     second.members.add(world.other_owner_org)  # whatever its fylke: membership is what counts
     orgnrs = synthetic_orgnrs(63_000_000)
-    Unit.objects.create(orgnr=next(orgnrs), name="Stor skole", kind=UnitKind.PRIMARY_SCHOOL,
-                        owner=world.other_owner_org, municipality=world.other_owner_org.municipality, staff_count=90)
+    Unit.objects.create(
+        orgnr=next(orgnrs),
+        name="Stor skole",
+        kind=UnitKind.PRIMARY_SCHOOL,
+        owner=world.other_owner_org,
+        municipality=world.other_owner_org.municipality,
+        staff_count=90,
+    )
     return round, dekomp, world.region, second
 
 
 def amounts(round, scheme, year):
-    return dict(Envelope.objects.filter(round=round, scheme=scheme, budget_year=year)
-                .values_list("region__name", "amount"))
+    return dict(
+        Envelope.objects.filter(round=round, scheme=scheme, budget_year=year).values_list("region__name", "amount")
+    )
 
 
 @pytest.mark.parametrize("method", ["largest_remainder", "sainte_lague"])
 def test_staff_key_adds_up_to_the_frame(world, setup, method):
-    round, scheme, first, second = setup
-    envelopes_set(by=world.users["caseworker"], round=round, scheme=scheme, kind="ansatte", method=method,
-                  source="Udir, Skoleporten", source_year=2025)
+    round, scheme, _first, _second = setup
+    envelopes_set(
+        by=world.users["caseworker"],
+        round=round,
+        scheme=scheme,
+        kind="ansatte",
+        method=method,
+        source="Udir, Skoleporten",
+        source_year=2025,
+    )
     for year in round.budget_years:
         parts = amounts(round, scheme, year)
         assert sum(parts.values()) == Decimal(10_000_001)
@@ -62,24 +76,36 @@ def test_typed_envelopes_that_do_not_add_up_are_refused(world, setup):
     typed = {(first.pk, year): Decimal(6_000_000) for year in round.budget_years}
     typed |= {(second.pk, year): Decimal(4_000_000) for year in round.budget_years}
     with pytest.raises(ValidationError) as caught:
-        envelopes_set(by=world.users["caseworker"], round=round, scheme=scheme, kind="manuell",
-                      method="largest_remainder", typed=typed)
+        envelopes_set(
+            by=world.users["caseworker"],
+            round=round,
+            scheme=scheme,
+            kind="manuell",
+            method="largest_remainder",
+            typed=typed,
+        )
     assert "summerer til 10\u00a0000\u00a0000 kr, men rammen er 10\u00a0000\u00a0001 kr" in caught.value.messages[0]
     assert sorted(Envelope.objects.values_list("region_id", "budget_year", "amount")) == before
     typed[(second.pk, 2027)] = Decimal(4_000_001)
     typed[(second.pk, 2028)] = Decimal(4_000_001)
     typed[(second.pk, 2029)] = Decimal(4_000_001)
-    envelopes_set(by=world.users["caseworker"], round=round, scheme=scheme, kind="manuell",
-                  method="largest_remainder", typed=typed)
+    envelopes_set(
+        by=world.users["caseworker"],
+        round=round,
+        scheme=scheme,
+        kind="manuell",
+        method="largest_remainder",
+        typed=typed,
+    )
     assert amounts(round, scheme, 2027) == {"Østfold": Decimal(6_000_000), "Oslo": Decimal(4_000_001)}
 
 
 def test_key_from_data_needs_its_source_and_only_the_office_sets_envelopes(world, setup):
     round, scheme, _first, _second = setup
     with pytest.raises(ValidationError, match="Oppgi hvor tallene kommer fra"):
-        envelopes_set(by=world.users["caseworker"], round=round, scheme=scheme, kind="elever",
-                      method="largest_remainder")
+        envelopes_set(
+            by=world.users["caseworker"], round=round, scheme=scheme, kind="elever", method="largest_remainder"
+        )
     for persona in ("forum_member", "wg_member", "other_caseworker", "owner"):
         with pytest.raises(PermissionDenied):
-            envelopes_set(by=world.users[persona], round=round, scheme=scheme, kind="like",
-                          method="largest_remainder")
+            envelopes_set(by=world.users[persona], round=round, scheme=scheme, kind="like", method="largest_remainder")
