@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from dekomp.accounts.models import User
 from dekomp.activity.services import record
 from dekomp.assessment.models import RankingEntry
+from dekomp.assessment.services import ranking_sync
 from dekomp.needs.models import BudgetLine, NeedsReport
-from dekomp.organisations.models import Forum, Region, Unit
+from dekomp.organisations.models import Forum, Region, Unit, WorkingGroup
 from dekomp.schemes.models import Round, Scheme
 
 from . import solver
@@ -199,6 +200,9 @@ def allocation_propose(*, by: User, round: Round, scheme: Scheme, mode: str) -> 
         raise PermissionDenied
     if mode not in solver.Mode.__members__.values():
         raise ValidationError({"mode": _("Ukjent beregningsmåte.")})
+    # Every working group's ranking is brought up to date first, so no checked report is left out.
+    for working_group in WorkingGroup.objects.filter(region__office=round.office):
+        ranking_sync(round=round, working_group=working_group)
     problem, reports = build_problem(round=round, scheme=scheme, mode=mode)
     try:
         proposal = solver.solve(problem)
