@@ -164,8 +164,10 @@ def build_problem(*, round: Round, scheme: Scheme, mode: str) -> tuple[solver.Pr
         region = str(entry.ranking.working_group.region_id)
         if region not in envelopes:
             continue
-        rank_in_region[region] += 1
         recommended = {a.budget_year: int(a.recommended) for a in entry.amounts.all() if a.budget_year in frames}
+        if not any(recommended.values()):
+            continue  # the group recommends nothing for it: not an item to fund
+        rank_in_region[region] += 1
         minimum = {a.budget_year: int(a.minimum) for a in entry.amounts.all() if a.budget_year in frames}
         recipients: dict[str, dict[int, int]] = defaultdict(dict)
         for year, amount in recommended.items():

@@ -42,23 +42,27 @@ def splits(draw, total, parts):
 
 
 @st.composite
-def problems(draw, modes=tuple(Mode), max_items=8, all_or_nothing=False):
-    years = tuple(range(FIRST, FIRST + draw(st.integers(1, 3))))
-    regions = draw(st.lists(st.sampled_from(REGION_NAMES), min_size=1, max_size=3, unique=True))
+def problems(draw, modes=tuple(Mode), max_items=8, all_or_nothing=False, competing=False):
+    """Random problems; ``competing``: 2–3 regions whose items all ask for later years, so that the regions compete
+    for the later years' free frame and the processing order across regions matters."""
+    years = tuple(range(FIRST, FIRST + draw(st.integers(2 if competing else 1, 3))))
+    regions = draw(st.lists(st.sampled_from(REGION_NAMES), min_size=2 if competing else 1, max_size=3, unique=True))
     committed = {year: draw(st.integers(0, 50)) for year in years}
-    free = {year: draw(st.one_of(st.integers(0, 150), st.sampled_from([0, 30, 60]))) for year in years}
+    free = {
+        year: draw(st.one_of(st.integers(0, 300), st.sampled_from([0, 30, 60, 100, 150, 200, 300]))) for year in years
+    }
     frames = {year: committed[year] + free[year] for year in years}
-    envelopes = {}
-    budget = free[FIRST]
-    for region in regions:
-        envelopes[region] = draw(st.integers(0, budget))
-        budget -= envelopes[region]
+    # Usually the whole free first-year frame is shared out, sometimes only part of it.
+    shared = draw(st.one_of(st.just(free[FIRST]), st.integers(0, free[FIRST])))
+    envelopes = dict(zip(regions, draw(splits(shared, len(regions))), strict=True))
 
     count = draw(st.integers(0, max_items))
     drafts = []
     for index in range(count):
-        item_years = years[: draw(st.integers(1, len(years)))]
+        item_years = years[: draw(st.integers(2 if competing else 1, len(years)))]
         requested = {year: draw(amounts) for year in item_years}
+        if competing:
+            requested[FIRST + 1] = draw(st.integers(1, 60))
         if not any(requested.values()):
             requested[FIRST] = draw(st.integers(1, 60))
         minimum = None
@@ -425,6 +429,20 @@ def test_rank_order_matches_the_naive_reference(problem):
 
 
 @PROPERTY
+@given(problem=problems(modes=[Mode.RANK_ORDER], competing=True))
+def test_rank_order_matches_the_naive_reference_when_regions_compete_for_later_years(problem):
+    expected = reference_rank_order(problem)
+    assert {a.id: a.granted for a in solve(problem).allocations} == expected
+
+
+@PROPERTY
+@given(problem=problems(modes=[Mode.PARTIAL_MARGINAL, Mode.POOL], competing=True))
+def test_partial_modes_match_the_naive_reference_when_regions_compete_for_later_years(problem):
+    expected = reference_with_partials(problem, pool=problem.mode == Mode.POOL)
+    assert {a.id: a.granted for a in solve(problem).allocations} == expected
+
+
+@PROPERTY
 @given(problem=problems(modes=[Mode.PARTIAL_MARGINAL, Mode.POOL]))
 def test_partial_modes_match_the_naive_reference(problem):
     expected = reference_with_partials(problem, pool=problem.mode == Mode.POOL)
@@ -661,6 +679,43 @@ def test_pool_turns_alternate_between_regions():
     )
     assert proposal.left.pool_left == 0
     assert proposal.region_totals["A"][2026] == 19
+
+
+def test_a_top_up_from_the_pool_never_takes_money_back():
+    """x is cut to half by its envelope: 5 + 1 (the 2027 half of 3 rounded down). y then takes the last krone of
+    2027. In its pool turn, the 2027 frame would allow x only a third, less than it has: it keeps what it has, and
+    nothing goes back into the pool."""
+    problem = Problem(
+        years=(2026, 2027),
+        frames={2026: 100, 2027: 2},
+        envelopes={"A": 5, "B": 10},
+        items=(
+            Item("x", "A", 1, {2026: 10, 2027: 3}, minimum={2026: 1, 2027: 1}),
+            Item("y", "B", 1, {2026: 1, 2027: 1}),
+        ),
+        mode="pool",
+    )
+    proposal = solve(problem)
+    x = proposal.by_id()["x"]
+    assert x.granted == {2026: 5, 2027: 1}
+    assert x.from_pool == 0
+    assert x.reason == "frame_ran_out" and x.limiting_year == 2027
+    assert proposal.left.pool == proposal.left.pool_left == 9
+
+
+def test_the_earliest_year_is_the_limit_on_a_tie():
+    problem = Problem(
+        years=(2026, 2027),
+        frames={2026: 5, 2027: 5},
+        envelopes={"A": 5},
+        items=(Item("x", "A", 1, {2026: 10, 2027: 10}, minimum={2026: 0, 2027: 0}),),
+        mode="partial_marginal",
+    )
+    (x,) = solve(problem).allocations
+    assert x.granted == {2026: 5, 2027: 5}
+    assert x.limiting_year == 2026 and x.reason == "envelope_ran_out"
+    (x,) = solve(with_mode(problem, "rank_order")).allocations
+    assert x.limiting_year == 2026 and x.reason == "does_not_fit_envelope"
 
 
 def test_an_item_asking_nothing_the_first_year_only_needs_later_room():
