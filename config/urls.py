@@ -13,6 +13,8 @@ urlpatterns = [
     path("virksomheter/", include("dekomp.organisations.urls")),
     path("runder/", include("dekomp.schemes.urls")),
     path("behovsmeldinger/", include("dekomp.needs.urls")),
+    path("prioritering/", include("dekomp.assessment.urls")),
+    path("fordeling/", include("dekomp.allocation.urls")),
     path("sprak/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

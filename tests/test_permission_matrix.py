@@ -95,6 +95,97 @@ def _submitted(world: World):
     return world.report
 
 
+def _ranking(world: World):
+    """The working group's ranking in the world's round: two checked reports, Fredrikstad's first (made once)."""
+    from dekomp.assessment.models import Ranking
+    from dekomp.assessment.services import ranking_sync
+    from dekomp.assessment.tests.factories import checked_reports
+
+    existing = Ranking.objects.filter(round=world.round, working_group=world.working_group).first()
+    if existing:
+        return existing
+    checked_reports(world, count=2, round=world.round)
+    return ranking_sync(round=world.round, working_group=world.working_group)
+
+
+def _fredrikstad_report(world: World):
+    """The ranked report owned by Fredrikstad: wg_member may rank it, recused_member (Fredrikstad) may not."""
+    return _ranking(world).entries.get(report__owner=world.owner_org).report
+
+
+def _led_ranking(world: World):
+    """The ranking, with wg_member made the group's leader (only the leader submits)."""
+    from dekomp.accounts.models import BodyRole, WorkingGroupMembership
+
+    WorkingGroupMembership.objects.filter(user=world.users["wg_member"]).update(role=BodyRole.LEADER)
+    return _ranking(world)
+
+
+def _submitted_ranking(world: World):
+    """The ranking, sent to the forum (only the office reopens it)."""
+    from dekomp.assessment.models import RankingStatus
+
+    ranking = _ranking(world)
+    ranking.status = RankingStatus.SUBMITTED
+    ranking.save()
+    return ranking
+
+
+def _recommendation(world: World):
+    """The world's report checked, equal DeKomp envelopes and a proposal in the forum's draft (made once)."""
+    from dekomp.allocation import services
+    from dekomp.allocation.models import Recommendation
+    from dekomp.needs.models import NeedsReport, Status
+
+    existing = Recommendation.objects.filter(round=world.round).first()
+    if existing:
+        return existing
+    NeedsReport.objects.filter(pk=world.report.pk).update(status=Status.CHECKED)
+    caseworker, scheme = world.users["caseworker"], world.report.scheme
+    services.envelopes_set(by=caseworker, round=world.round, scheme=scheme, kind="like", method="largest_remainder")
+    services.allocation_propose(by=caseworker, round=world.round, scheme=scheme, mode="rank_order")
+    return services.draft_recommendation(round=world.round)
+
+
+def _forum_meeting(world: World):
+    """A meeting on the recommendation with the forum member and the secretariat present (made once)."""
+    from django.utils import timezone
+
+    from dekomp.allocation.models import Meeting
+    from dekomp.allocation.services import meeting_record
+
+    _recommendation(world)
+    existing = Meeting.objects.filter(forum=world.forum, round=world.round).first()
+    if existing:
+        return existing
+    present = [world.users["forum_member"], world.users["secretariat"]]
+    return meeting_record(
+        by=world.users["secretariat"],
+        forum=world.forum,
+        round=world.round,
+        held_at=timezone.now(),
+        present=present,
+        is_consensus=False,
+        minutes="",
+    )
+
+
+def _plan(world: World):
+    """The forum's long-term plan for the round (made once)."""
+    from django.core.files.base import ContentFile
+
+    from dekomp.allocation.models import LongTermPlan
+
+    existing = LongTermPlan.objects.filter(forum=world.forum, round=world.round).first()
+    if existing:
+        return existing
+    plan = LongTermPlan(
+        forum=world.forum, round=world.round, original_name="plan.pdf", uploaded_by=world.users["secretariat"]
+    )
+    plan.file.save("plan.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    return plan
+
+
 REPORT_VIEWERS = ("owner", "partner", *OFFICE_STAFF)
 DRAFT_VIEWERS = ("owner", "co_owner", "partner", *OFFICE_STAFF)
 
@@ -148,6 +239,70 @@ MATRIX: dict[str, Case] = {
     "needs:export": Case(lambda w: [w.round.pk, "xlsx"], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
     "needs:check": Case(lambda w: [w.report.pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}),
     "needs:return": Case(lambda w: [w.report.pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}),
+    "assessment:board": Case(
+        lambda w: [w.round.pk, w.working_group.pk],
+        {"GET": only("wg_member", "recused_member", *OFFICE_STAFF), "POST": logged_in(405)},
+    ),
+    # Posts with no data: the ranking's members get the board back with a message; nobody else may rank.
+    "assessment:move": Case(
+        lambda w: [_ranking(w).pk], {"GET": logged_in(405), "POST": only("wg_member", "recused_member", ok=302)}
+    ),
+    "assessment:order": Case(
+        lambda w: [_ranking(w).pk], {"GET": logged_in(405), "POST": only("wg_member", "recused_member", ok=302)}
+    ),
+    # The board comes back with the errors in place; recused_member speaks for Fredrikstad and is refused.
+    "assessment:entry": Case(
+        lambda w: [_ranking(w).pk, _fredrikstad_report(w).pk], {"GET": logged_in(405), "POST": only("wg_member")}
+    ),
+    "assessment:comment": Case(
+        lambda w: [w.working_group.pk, _fredrikstad_report(w).pk], {"GET": logged_in(405), "POST": only("wg_member")}
+    ),
+    "assessment:submit": Case(
+        lambda w: [_led_ranking(w).pk], {"GET": logged_in(405), "POST": only("wg_member", ok=302)}
+    ),
+    # No reason given: the board comes back with the error.
+    "assessment:reopen": Case(
+        lambda w: [_submitted_ranking(w).pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF)}
+    ),
+    "assessment:reassign": Case(
+        lambda w: [_fredrikstad_report(w).pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF)}
+    ),
+    # Everyone declares their own interests; an empty form comes back with its errors.
+    "assessment:interests": Case(lambda w: [], {"GET": logged_in(200), "POST": logged_in(200)}),
+    # Allocation: the office sets envelopes and runs the solver; empty posts come back with the form's errors.
+    "allocation:envelopes": Case(
+        lambda w: [w.round.pk, w.report.scheme_id], {"GET": only(*OFFICE_STAFF), "POST": only(*OFFICE_STAFF)}
+    ),
+    "allocation:propose": Case(
+        lambda w: [w.round.pk, w.report.scheme_id], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF)}
+    ),
+    "allocation:workspace": Case(
+        lambda w: [w.forum.pk, _recommendation(w).round_id],
+        {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)},
+    ),
+    # Members and the secretariat change amounts; the secretariat (and the leader) keep the minutes.
+    "allocation:line": Case(
+        lambda w: [_recommendation(w).pk, w.report.pk],
+        {"GET": logged_in(405), "POST": only("forum_member", "secretariat")},
+    ),
+    "allocation:meeting": Case(
+        lambda w: [w.forum.pk, w.round.pk], {"GET": logged_in(405), "POST": only("secretariat")}
+    ),
+    # Only members vote: the secretariat and the office are refused by the service, whatever they post.
+    "allocation:vote": Case(lambda w: [_forum_meeting(w).pk], {"GET": logged_in(405), "POST": only("forum_member")}),
+    "allocation:approve": Case(lambda w: [_recommendation(w).pk], {"GET": logged_in(405), "POST": only("secretariat")}),
+    "allocation:pdf": Case(
+        lambda w: [_recommendation(w).pk], {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)}
+    ),
+    "allocation:xlsx": Case(
+        lambda w: [_recommendation(w).pk], {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)}
+    ),
+    "allocation:plan_upload": Case(
+        lambda w: [w.forum.pk, w.round.pk], {"GET": logged_in(405), "POST": only("secretariat")}
+    ),
+    "allocation:plan": Case(
+        lambda w: [_plan(w).pk], {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)}
+    ),
     "accounts:login": Case(
         lambda w: [], {"GET": logged_in(302) | {"anonymous": 200}, "POST": logged_in(302) | {"anonymous": 200}}
     ),

@@ -44,14 +44,18 @@ Modes
     ``rank_order``. So: with every minimum equal to the request, ``partial_marginal`` gives exactly the
     ``rank_order`` result.
 
-    ``pool``: first the ``partial_marginal`` pass, region by region as above. Then what is left in all envelopes is
-    put into one common pool (only the envelopes' leftovers: free first-year frame outside the envelopes stays
-    out). The pool is shared round-robin: in each turn every region, in sorted order of names, offers its
-    best-ranked item that is not yet funded in full and has not had its turn in the pool; that item gets the
-    largest grant that fits with the pool as its first-year room: in full, or partly (the same factor rule, never
-    less than it already had, and at least its minimum). A region with no such items left drops out; turns go on
-    until every region's items have had their turn (the room only shrinks, so a second turn could not give more).
-    An item's first-year money taken from the pool is reported as ``from_pool``.
+    ``pool``: first the ``partial_marginal`` pass, exactly as above. Then what is left in all envelopes is put into
+    one common pool (only the envelopes' leftovers: free first-year frame outside the envelopes stays out). The
+    pool is shared round-robin: in each turn every region, in sorted order of names, offers its best-ranked item
+    that is not yet funded in full and has not had its turn in the pool; that item gets the largest grant that fits
+    when its room is what it already has plus the pool (first year) and plus the free frame left (later years): in
+    full, or partly by the same factor rule, at least its minimum. A partly funded item is only raised when the new
+    factor is larger than the one it has; otherwise it keeps its grant, so nothing is ever taken back. A region with
+    no such items left drops out; turns go on until every region's items have had their turn (the room only
+    shrinks, so a second turn could not give more). The first-year money an item takes from the pool is reported
+    as ``from_pool``.
+
+    In ``rank_order`` the minimums are ignored (every item is all or nothing).
 
 Output: one ``Allocation`` per item (sorted by region, then rank) with the grant per year and per recipient, a status
 (``full``/``partial``/``none``), a machine-readable ``reason``, the ``limiting_year`` and ``room`` behind it, and an

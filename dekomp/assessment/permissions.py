@@ -6,11 +6,14 @@ from dekomp.accounts.access import access_for
 from dekomp.accounts.models import BodyRole, User
 from dekomp.needs.models import NeedsReport
 from dekomp.organisations.models import WorkingGroup
+from dekomp.schemes.models import RoundStatus
 
 from .models import Ranking
 
 AnyUser = User | AnonymousUser
 RANKING_ROLES = (BodyRole.MEMBER, BodyRole.LEADER)
+# The round statuses in which working groups rank (they may start as soon as reports are formally checked).
+RANKING_ROUND_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.ASSESSMENT)
 
 
 def can_view_ranking(user: AnyUser, ranking: Ranking) -> bool:
@@ -22,9 +25,14 @@ def can_view_ranking(user: AnyUser, ranking: Ranking) -> bool:
 
 
 def can_rank(user: AnyUser, ranking: Ranking) -> bool:
-    """Members and the leader change the order and amounts while the ranking is not submitted."""
+    """Members and the leader change the order and amounts while the round is being ranked and it is not submitted."""
     access = access_for(user)
-    return bool(access and not ranking.is_locked and access.working_group_role(ranking.working_group) in RANKING_ROLES)
+    return bool(
+        access
+        and not ranking.is_locked
+        and ranking.round.status in RANKING_ROUND_STATUSES
+        and access.working_group_role(ranking.working_group) in RANKING_ROLES
+    )
 
 
 def can_submit_ranking(user: AnyUser, ranking: Ranking) -> bool:

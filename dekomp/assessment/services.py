@@ -51,6 +51,8 @@ def ranking_sync(*, round: Round, working_group: WorkingGroup) -> Ranking:
     """The group's ranking with one entry per checked report assigned to it: new ones last, gone ones removed."""
     ranking, _created = Ranking.objects.get_or_create(round=round, working_group=working_group)
     ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
+    if ranking.is_locked:
+        return ranking  # a submitted ranking stays as the group sent it until the office reopens it
     wanted = list(reports_for_working_group(round=round, working_group=working_group).select_related("round"))
     existing = {entry.report_id: entry for entry in ranking.entries.all()}
     gone = set(existing) - {report.pk for report in wanted}
@@ -121,11 +123,14 @@ def ranking_save_order(*, by: User, ranking: Ranking, order: list[int], expected
             if unknown:
                 problems.append(_("Rekkefølgen har behovsmeldinger som ikke hører til denne prioriteringen."))
             raise ValidationError(problems)
-        for report_id, entry in entries.items():
-            if order.index(report_id) + 1 != entry.position and is_recused(by, entry.report):
-                raise PermissionDenied(
-                    _("Du er inhabil i %(ref)s og kan ikke flytte den.") % {"ref": entry.report.reference}
-                )
+        # The same rule as for single moves: a recused member may move every other report (which can shift the
+        # ones they are recused from), but never reorder those among themselves.
+        recused = [rid for rid, entry in entries.items() if is_recused(by, entry.report)]
+        before = sorted(recused, key=lambda rid: entries[rid].position)
+        after = sorted(recused, key=order.index)
+        if before != after:
+            moved = next(entries[rid].report for rid, other in zip(before, after, strict=True) if rid != other)
+            raise PermissionDenied(_("Du er inhabil i %(ref)s og kan ikke flytte den.") % {"ref": moved.reference})
         for index, report_id in enumerate(order, start=1):
             if entries[report_id].position != index:
                 RankingEntry.objects.filter(pk=entries[report_id].pk).update(position=index)

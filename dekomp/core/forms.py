@@ -13,7 +13,11 @@ class DesignsystemetFormMixin:
             # Designsystemet styles text inputs, selects, checkboxes and radios alike through .ds-input.
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} ds-input".strip()
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self.auto_id % name}_help"
+                widget.attrs["aria-describedby"] = f"{self._field_id(name)}_help"
+
+    def _field_id(self, name: str) -> str:
+        """The id Django gives the field's input (with the form's prefix, if any)."""
+        return self.auto_id % self.add_prefix(name)
 
     def _update_errors(self, errors) -> None:
         # A field that already failed (say, an unknown kommunenummer) keeps its own precise message instead of
@@ -29,9 +33,9 @@ class DesignsystemetFormMixin:
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                described = [f"{self.auto_id % name}_error"]
+                described = [f"{self._field_id(name)}_error"]
                 if self.fields[name].help_text:
-                    described.append(f"{self.auto_id % name}_help")
+                    described.append(f"{self._field_id(name)}_help")
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = " ".join(described)
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dekomp.accounts.models import BodyRole
+from dekomp.assessment.models import Ranking
 from dekomp.needs.models import Status
 from dekomp.organisations.models import Forum, Organisation, Region, Unit, WorkingGroup
-from dekomp.schemes.models import RoundStatus
+from dekomp.schemes.models import Round, RoundStatus
 
 
 @dataclass(frozen=True)
@@ -109,19 +110,71 @@ def for_partner(*, organisation: Organisation, reports: list) -> list[TodoItem]:
     return items
 
 
-def for_working_group(*, working_group: WorkingGroup) -> list[TodoItem]:
+@dataclass(frozen=True)
+class RoundToRank:
+    """A round the working group ranks in: how many checked reports it has, and its ranking once opened."""
+
+    round: Round
+    count: int
+    ranking: Ranking | None = None
+
+    @property
+    def is_submitted(self) -> bool:
+        return bool(self.ranking and self.ranking.is_locked)
+
+
+def for_working_group(*, working_group: WorkingGroup, rankings: list[RoundToRank]) -> list[TodoItem]:
+    """A missing leader, and per round in ranking the reports to rank before the deadline (or that it is sent)."""
     items = []
     if not any(seat.role == BodyRole.LEADER for seat in working_group.memberships.all()):
         items.append(TodoItem(_("Arbeidsgruppen har ingen leder. Statsforvalteren må utnevne en.")))
-    items.append(TodoItem(_("Ingen behovsmeldinger å prioritere ennå."), is_done=True))
+    for item in rankings:
+        url = reverse("assessment:board", args=[item.round.pk, working_group.pk])
+        if item.is_submitted:
+            text = _("Prioriteringen i %(round)s er sendt til forumet.") % {"round": item.round.name}
+            items.append(TodoItem(text, is_done=True, url=url))
+            continue
+        values = {"count": item.count, "round": item.round.name}
+        if item.round.working_group_deadline:
+            values["deadline"] = date_format(item.round.working_group_deadline, "DATE_FORMAT")
+            text = ngettext(
+                "Prioriter %(count)d behovsmelding i %(round)s innen %(deadline)s.",
+                "Prioriter %(count)d behovsmeldinger i %(round)s innen %(deadline)s.",
+                item.count,
+            )
+        else:
+            text = ngettext(
+                "Prioriter %(count)d behovsmelding i %(round)s.",
+                "Prioriter %(count)d behovsmeldinger i %(round)s.",
+                item.count,
+            )
+        items.append(TodoItem(text % values, url=url))
+    if not rankings:
+        items.append(TodoItem(_("Ingen behovsmeldinger å prioritere ennå."), is_done=True))
     return items
 
 
-def for_forum(*, forum: Forum) -> list[TodoItem]:
+def for_forum(*, forum: Forum, rounds: list | tuple = ()) -> list[TodoItem]:
+    """A missing leader, and per round the next meeting and how many working groups have sent their ranking."""
     items = []
     if not any(seat.role == BodyRole.LEADER for seat in forum.memberships.all()):
         items.append(TodoItem(_("Forumet har ingen leder.")))
-    items.append(TodoItem(_("Ingen møter er satt opp ennå."), is_done=True))
+    for item in rounds:
+        url = reverse("allocation:workspace", args=[forum.pk, item.round.pk])
+        if item.round.forum_meeting:
+            text = _("%(round)s: neste møte i forumet er %(meeting)s.") % {
+                "round": item.round.name,
+                "meeting": date_format(localtime(item.round.forum_meeting), "DATETIME_FORMAT"),
+            }
+            items.append(TodoItem(text, url=url))
+        text = ngettext(
+            "%(round)s: %(submitted)d av %(count)d arbeidsgruppe har sendt prioriteringen.",
+            "%(round)s: %(submitted)d av %(count)d arbeidsgrupper har sendt prioriteringen.",
+            item.groups,
+        ) % {"round": item.round.name, "submitted": item.submitted, "count": item.groups}
+        items.append(TodoItem(text, is_done=item.groups > 0 and item.submitted == item.groups, url=url))
+    if not rounds:
+        items.append(TodoItem(_("Ingen møter er satt opp ennå."), is_done=True))
     return items
 
 

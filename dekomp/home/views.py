@@ -1,7 +1,10 @@
 """The role homes: one per kind of role, each a short to-do list."""
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
@@ -17,11 +20,16 @@ from dekomp.accounts.permissions import (
     can_view_partner_home,
     can_view_working_group,
 )
+from dekomp.allocation.selectors import forum_rounds
+from dekomp.assessment.models import Ranking, Reassignment
+from dekomp.assessment.permissions import RANKING_ROUND_STATUSES
 from dekomp.needs import selectors as needs_selectors
+from dekomp.needs.models import NeedsReport, Status
 from dekomp.needs.overview import awaiting_check_by_round
 from dekomp.needs.permissions import can_create_report
 from dekomp.organisations import selectors
 from dekomp.organisations.models import Forum, Office, Organisation, WorkingGroup
+from dekomp.schemes.models import Round
 from dekomp.schemes.selectors import deadline_for, open_rounds_for, rounds_of_office
 
 from . import todo
@@ -104,11 +112,52 @@ def working_group_home(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     _remember_role(request, f"{RoleKind.WORKING_GROUP}:{working_group.pk}")
     working_group = selectors.working_group_with_seats(working_group_id=working_group.pk)
+    rankings = _rounds_to_rank(working_group)
     return render(
         request,
         "home/working_group.html",
-        {"working_group": working_group, "todo": todo.for_working_group(working_group=working_group)},
+        {
+            "working_group": working_group,
+            "rankings": rankings,
+            "todo": todo.for_working_group(working_group=working_group, rankings=rankings),
+        },
     )
+
+
+def _rounds_to_rank(working_group: WorkingGroup) -> list[todo.RoundToRank]:
+    """The office's rounds in ranking with checked reports for the group, in four queries however many rounds.
+
+    The group's reports follow ``assessment.selectors.reports_for_working_group``: its region's checked reports, less
+    those reassigned away, plus those reassigned to it (the latest reassignment counts).
+    """
+    rounds = list(
+        Round.objects.filter(office=working_group.region.office_id, status__in=RANKING_ROUND_STATUSES).order_by(
+            "-year", "name"
+        )
+    )
+    if not rounds:
+        return []
+    latest: dict[int, int] = {}
+    for report_id, group_id in (
+        Reassignment.objects.filter(report__round__in=rounds)
+        .order_by("report_id", "created_at", "pk")
+        .values_list("report_id", "working_group_id")
+    ):
+        latest[report_id] = group_id
+    moved_in = [rid for rid, gid in latest.items() if gid == working_group.pk]
+    moved_out = [rid for rid, gid in latest.items() if gid != working_group.pk]
+    counts = Counter(
+        NeedsReport.objects.filter(round__in=rounds, status=Status.CHECKED)
+        .filter(Q(region=working_group.region_id) | Q(pk__in=moved_in))
+        .exclude(pk__in=moved_out)
+        .values_list("round_id", flat=True)
+    )
+    rankings = {r.round_id: r for r in Ranking.objects.filter(round__in=rounds, working_group=working_group)}
+    return [
+        todo.RoundToRank(round=round, count=counts[round.pk], ranking=rankings.get(round.pk))
+        for round in rounds
+        if counts[round.pk]
+    ]
 
 
 @login_required
@@ -120,6 +169,7 @@ def forum_home(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     _remember_role(request, f"{RoleKind.FORUM}:{forum.pk}")
     forum = selectors.forum_with_seats(forum_id=forum.pk)
+    rounds = forum_rounds(forum=forum)
     return render(
         request,
         "home/forum.html",
@@ -127,7 +177,8 @@ def forum_home(request: HttpRequest, pk: int) -> HttpResponse:
             "forum": forum,
             "balance": selectors.forum_balance(forum=forum),
             "regions": list(selectors.office_regions(office=forum.office)),
-            "todo": todo.for_forum(forum=forum),
+            "rounds": rounds,
+            "todo": todo.for_forum(forum=forum, rounds=rounds),
         },
     )
 

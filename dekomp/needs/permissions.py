@@ -6,7 +6,7 @@ from dekomp.accounts.access import access_for
 from dekomp.accounts.models import OrganisationRole, User
 from dekomp.organisations.models import Organisation
 
-from .models import CoOwner, NeedsReport, ReportPartner
+from .models import CoOwner, NeedsReport, ReportPartner, Status
 
 AnyUser = User | AnonymousUser
 
@@ -23,11 +23,17 @@ def can_create_report(user: AnyUser, owner: Organisation) -> bool:
 
 
 def can_view_report(user: AnyUser, report: NeedsReport) -> bool:
-    """The owner, the co-owners and partners named in it, and the staff of the round's office."""
+    """The owner, co-owners and partners named in it, the round's office, and (once checked) the bodies assessing it."""
     access = access_for(user)
     if not access:
         return False
     if access.office_role(report.round.office):
+        return True
+    # Once formally checked, a report is assessed: its region's working group and the office's forum read it.
+    if report.status == Status.CHECKED and (
+        any(m.working_group.region_id == report.region_id for m in access.working_groups)
+        or any(m.forum.office_id == report.round.office_id for m in access.forums)
+    ):
         return True
     named = {report.owner_id}
     named |= {link.organisation_id for link in report.partner_links.all()}

@@ -87,8 +87,15 @@ def test_recused_member_cannot_move_assess_or_comment(world, board):
         )
     with pytest.raises(PermissionDenied):
         services.member_comment_add(by=recused, working_group=world.working_group, report=reports[0], text="x")
-    # A whole order that moves a report they are recused from is refused too.
-    order = [reports[1].pk, reports[0].pk, reports[2].pk, reports[3].pk]
+    # A whole order that reorders the reports they are recused from is refused too; moving others past them is not.
+    services.ranking_save_order(
+        by=recused,
+        ranking=ranking,
+        expected_version=ranking.version,
+        order=[reports[1].pk, reports[0].pk, reports[2].pk, reports[3].pk],
+    )
+    ranking.refresh_from_db()
+    order = [reports[2].pk, reports[1].pk, reports[0].pk, reports[3].pk]  # swaps the two they are recused from
     with pytest.raises(PermissionDenied):
         services.ranking_save_order(by=recused, ranking=ranking, order=order, expected_version=ranking.version)
     # Reports of others are theirs to move.
