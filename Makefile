@@ -104,6 +104,10 @@ fmt: $(STAMPS)/venv-test ## Format the code and fix what ruff can
 makemessages: $(STAMPS)/venv ## Extract interface strings into the .po files
 	cd dekomp && ../$(BIN)/python ../manage.py makemessages -l nb -l nn -l en --no-obsolete --add-location file
 
+.PHONY: bench
+bench: $(STAMPS)/venv ## Time the allocation solver on a national-size round (writes bench/results/)
+	$(BIN)/python bench/solver_bench.py
+
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, copied assets and the SQLite database
 	rm -rf $(VENV) node_modules dekomp/static/vendor staticfiles $(STAMPS) db.sqlite3 db.sqlite3-*

@@ -34,6 +34,16 @@ free_port() {
   "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# Global, not local: the EXIT trap that removes the cluster runs after run_postgres has returned or failed.
+PG_BIN="" PG_DIR="" PG_AS=()
+cleanup_pg() {
+  [[ -n "$PG_DIR" ]] || return 0
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=""
+}
+trap cleanup_pg EXIT
+
 run_postgres() {
   local bin pgdir port as_user=()
   bin="$(find_pg_bin)"
@@ -45,18 +55,13 @@ run_postgres() {
     chown postgres "$pgdir"
     as_user=(runuser -u postgres --)
   fi
-  cleanup_pg() {
-    "${as_user[@]}" "$bin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$pgdir"
-  }
-  trap cleanup_pg EXIT
+  PG_BIN="$bin" PG_DIR="$pgdir" PG_AS=("${as_user[@]}")
   "${as_user[@]}" "$bin/initdb" -D "$pgdir/data" -U dekomp --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   "${as_user[@]}" "$bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w \
     -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200" start >/dev/null
   echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') running on 127.0.0.1:$port ($pgdir)"
   DATABASE_URL="postgres://dekomp@127.0.0.1:$port/dekomp" run_pytest "PostgreSQL" "$@"
   cleanup_pg
-  trap - EXIT
 }
 
 case "$mode" in
