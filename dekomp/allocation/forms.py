@@ -9,41 +9,13 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from dekomp.accounts.models import ForumMembership
-from dekomp.core.forms import DesignsystemetFormMixin
+from dekomp.core.forms import AmountField, DesignsystemetFormMixin
 from dekomp.organisations.models import Region
 
 from .models import ApportionmentMethod, KeyKind, Meeting, VoteChoice
 
-SPACES = (" ", "\u00a0", "\u202f")
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 CONSENSUS, VOTE = "konsensus", "votering"
-
-
-class AmountField(forms.DecimalField):
-    """Whole kroner; spaces between the thousands ("150 000") are allowed."""
-
-    def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 0)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": _("Skriv et beløp."),
-                "invalid": _("Skriv beløpet som et helt tall i kroner."),
-                "max_digits": _("Beløpet er for stort."),
-                "max_decimal_places": _("Skriv beløpet i hele kroner."),
-                "max_whole_digits": _("Beløpet er for stort."),
-            },
-        )
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value: object) -> Decimal | None:
-        """Drop the spaces people type between thousands before reading the number."""
-        if isinstance(value, str):
-            for space in SPACES:
-                value = value.replace(space, "")
-        return super().to_python(value)
 
 
 class EnvelopeKeyForm(DesignsystemetFormMixin, forms.Form):

@@ -6,11 +6,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dekomp.core.forms import DesignsystemetFormMixin
+from dekomp.core.forms import AmountField, DesignsystemetFormMixin
 from dekomp.needs.models import NeedsReport
 from dekomp.organisations.models import Organisation
-
-SPACES = (" ", "\u00a0", "\u202f")
 
 
 class MoveForm(DesignsystemetFormMixin, forms.Form):
@@ -42,33 +40,6 @@ class OrderForm(DesignsystemetFormMixin, forms.Form):
             return [int(part) for part in self.cleaned_data["order"].split(",") if part.strip()]
         except ValueError:
             raise forms.ValidationError(_("Rekkefølgen kunne ikke leses.")) from None
-
-
-class AmountField(forms.DecimalField):
-    """Whole kroner; spaces between the thousands ("150 000") are allowed."""
-
-    def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 0)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": _("Skriv et beløp."),
-                "invalid": _("Skriv beløpet som et helt tall i kroner."),
-                "max_digits": _("Beløpet er for stort."),
-                "max_decimal_places": _("Skriv beløpet i hele kroner."),
-                "max_whole_digits": _("Beløpet er for stort."),
-            },
-        )
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "class": "ds-input"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value: object) -> Decimal | None:
-        """Drop the spaces people type between thousands before reading the number."""
-        if isinstance(value, str):
-            for space in SPACES:
-                value = value.replace(space, "")
-        return super().to_python(value)
 
 
 class EntryForm(DesignsystemetFormMixin, forms.Form):

@@ -1,6 +1,10 @@
 """Forms rendered with Designsystemet markup: inputs carry ds classes, errors are linked for screen readers."""
 
+from decimal import Decimal
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class DesignsystemetFormMixin:
@@ -47,3 +51,33 @@ def add_domain_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+SPACES = (" ", "\u00a0", "\u202f")
+
+
+class AmountField(forms.DecimalField):
+    """Whole kroner; spaces between the thousands ("150 000") are allowed."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 0)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Skriv et beløp."),
+                "invalid": _("Skriv beløpet som et helt tall i kroner."),
+                "max_digits": _("Beløpet er for stort."),
+                "max_decimal_places": _("Skriv beløpet i hele kroner."),
+                "max_whole_digits": _("Beløpet er for stort."),
+            },
+        )
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "class": "ds-input"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: object) -> Decimal | None:
+        """Drop the spaces people type between thousands before reading the number."""
+        if isinstance(value, str):
+            for space in SPACES:
+                value = value.replace(space, "")
+        return super().to_python(value)

@@ -568,40 +568,47 @@ def _answer(link, *, by: User, is_confirmed: bool, comment: str, verb: str) -> N
     )
 
 
-@transaction.atomic
+def _answer_as(model, *, by: User, link, is_confirmed: bool, comment: str, allowed, kind: str):
+    with transaction.atomic():
+        if not allowed(by, link):
+            raise PermissionDenied
+        link = model.objects.select_for_update().select_related("report").get(pk=link.pk)
+        if link.report.status not in (Status.DRAFT, Status.RETURNED):
+            raise ValidationError(_("Behovsmeldingen er allerede sendt inn eller trukket."))
+        _answer(
+            link,
+            by=by,
+            is_confirmed=is_confirmed,
+            comment=comment,
+            verb=f"{kind}_confirmed" if is_confirmed else f"{kind}_declined",
+        )
+    return link
+
+
 def partner_answer(*, by: User, link: ReportPartner, is_confirmed: bool, comment: str = "") -> ReportPartner:
     """The partner confirms or declines taking part (a decline needs a reason)."""
-    if not can_answer_as_partner(by, link):
-        raise PermissionDenied
-    link = ReportPartner.objects.select_for_update().select_related("report").get(pk=link.pk)
-    if link.report.status not in (Status.DRAFT, Status.RETURNED):
-        raise ValidationError(_("Behovsmeldingen er allerede sendt inn eller trukket."))
-    _answer(
-        link,
+    return _answer_as(
+        ReportPartner,
         by=by,
+        link=link,
         is_confirmed=is_confirmed,
         comment=comment,
-        verb="partner_confirmed" if is_confirmed else "partner_declined",
+        allowed=can_answer_as_partner,
+        kind="partner",
     )
-    return link
 
 
-@transaction.atomic
 def co_owner_answer(*, by: User, link: CoOwner, is_confirmed: bool, comment: str = "") -> CoOwner:
     """A co-owner confirms or declines taking part in a network report."""
-    if not can_answer_as_co_owner(by, link):
-        raise PermissionDenied
-    link = CoOwner.objects.select_for_update().select_related("report").get(pk=link.pk)
-    if link.report.status not in (Status.DRAFT, Status.RETURNED):
-        raise ValidationError(_("Behovsmeldingen er allerede sendt inn eller trukket."))
-    _answer(
-        link,
+    return _answer_as(
+        CoOwner,
         by=by,
+        link=link,
         is_confirmed=is_confirmed,
         comment=comment,
-        verb="co_owner_confirmed" if is_confirmed else "co_owner_declined",
+        allowed=can_answer_as_co_owner,
+        kind="co_owner",
     )
-    return link
 
 
 # ---------------------------------------------------------------------------------------------- submit and after
