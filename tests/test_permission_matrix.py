@@ -291,6 +291,9 @@ MATRIX: dict[str, Case] = {
     # Only members vote: the secretariat and the office are refused by the service, whatever they post.
     "allocation:vote": Case(lambda w: [_forum_meeting(w).pk], {"GET": logged_in(405), "POST": only("forum_member")}),
     "allocation:approve": Case(lambda w: [_recommendation(w).pk], {"GET": logged_in(405), "POST": only("secretariat")}),
+    "allocation:new_version": Case(
+        lambda w: [_recommendation(w).pk], {"GET": logged_in(405), "POST": only("secretariat", ok=302)}
+    ),
     "allocation:pdf": Case(
         lambda w: [_recommendation(w).pk], {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)}
     ),

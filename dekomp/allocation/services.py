@@ -411,3 +411,20 @@ def recommendation_approve(*, by: User, recommendation: Recommendation, meeting:
     locked.save()
     record(actor=by, verb="recommendation_approved", target=locked, changes={"meeting": meeting.pk})
     return locked
+
+
+@transaction.atomic
+def recommendation_new_version(*, by: User, recommendation: Recommendation) -> Recommendation:
+    """Open a new draft version after an approval, starting from the approved lines (the approved one is kept)."""
+    if not can_keep_minutes(by, recommendation.forum):
+        raise PermissionDenied
+    if recommendation.status != RecommendationStatus.APPROVED:
+        raise ValidationError(
+            _("Versjon %(number)s er ikke vedtatt; den kan endres som den er.") % {"number": recommendation.number}
+        )
+    latest = Recommendation.objects.filter(round=recommendation.round, forum=recommendation.forum).order_by("-number")
+    if latest.first().pk != recommendation.pk:
+        raise ValidationError(_("Det finnes allerede en nyere versjon av innstillingen."))
+    draft = draft_recommendation(round=recommendation.round)
+    record(actor=by, verb="recommendation_new_version", target=draft, changes={"from": recommendation.number})
+    return draft

@@ -14,6 +14,7 @@ urlpatterns = [
     path("forum/<int:forum_pk>/runde/<int:round_pk>/plan/", views.plan_upload, name="plan_upload"),
     path("innstilling/<int:pk>/linje/<int:report_pk>/", views.line, name="line"),
     path("innstilling/<int:pk>/vedta/", views.approve, name="approve"),
+    path("innstilling/<int:pk>/ny-versjon/", views.new_version, name="new_version"),
     path("innstilling/<int:pk>/pdf/", views.recommendation_pdf_view, name="pdf"),
     path("innstilling/<int:pk>/xlsx/", views.recommendation_xlsx, name="xlsx"),
     path("mote/<int:pk>/stem/", views.vote, name="vote"),

@@ -33,6 +33,7 @@ from .services import (
     meeting_record,
     recommendation_approve,
     recommendation_line_set,
+    recommendation_new_version,
     vote_cast,
 )
 
@@ -303,6 +304,22 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Innstillingen er vedtatt (versjon %(number)s).") % {"number": approved.number})
             return redirect(_workspace_url(forum, round))
     return _render_workspace(request, forum, round, approve_form=form)
+
+
+@login_required
+@require_POST
+def new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a new draft version of an approved recommendation."""
+    recommendation = _load_recommendation(request, pk)
+    if not can_keep_minutes(request.user, recommendation.forum):
+        raise PermissionDenied
+    try:
+        draft = recommendation_new_version(by=request.user, recommendation=recommendation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Versjon %(number)s er åpnet for endringer.") % {"number": draft.number})
+    return redirect(_workspace_url(recommendation.forum, recommendation.round))
 
 
 @login_required

@@ -107,9 +107,16 @@ def test_secretariat_and_recused_members_cannot_vote(world, proposal):
         by=world.users["secretariat"], recommendation=recommendation, meeting=meeting
     )
     assert approved.status == RecommendationStatus.APPROVED
-    # A change after approval starts a new version with the same lines.
-    nxt = services.draft_recommendation(round=round)
-    assert nxt.number == 2 and nxt.lines.count() == approved.lines.count()
+    # A change after approval needs a new version, opened by the secretariat, with the same lines.
+    with pytest.raises(PermissionDenied):
+        services.recommendation_new_version(by=world.users["forum_member"], recommendation=approved)
+    nxt = services.recommendation_new_version(by=world.users["secretariat"], recommendation=approved)
+    assert nxt.number == 2 and nxt.status == RecommendationStatus.DRAFT
+    assert nxt.lines.count() == approved.lines.count()
+    with pytest.raises(ValidationError, match="nyere versjon"):
+        services.recommendation_new_version(by=world.users["secretariat"], recommendation=approved)
+    with pytest.raises(ValidationError, match="ikke vedtatt"):
+        services.recommendation_new_version(by=world.users["secretariat"], recommendation=nxt)
 
 
 def test_approval_refused_above_the_frame(world, proposal):
