@@ -412,11 +412,23 @@ def workspace(
     envelopes = list(Envelope.objects.filter(round=round).select_related("region"))
     region_names = {e.region_id: e.region.name for e in envelopes}
     runs = _latest_runs(round)
+    # The place shown is the report's rank among its scheme's reports in the group's ranking: the rank the solver
+    # used and its explanation names (the group ranks all schemes in one list).
     places: dict[int, tuple[str, int]] = {}
-    for report_id, position, region_id, region_name in RankingEntry.objects.filter(
-        ranking__round=round, report__in=[r.pk for r in reports]
-    ).values_list("report_id", "position", "ranking__working_group__region_id", "ranking__working_group__region__name"):
-        places[report_id] = (region_name, position)
+    ranks: dict[tuple[int, int], int] = defaultdict(int)
+    for report_id, ranking_id, scheme_id, region_id, region_name in (
+        RankingEntry.objects.filter(ranking__round=round)
+        .order_by("ranking_id", "position")
+        .values_list(
+            "report_id",
+            "ranking_id",
+            "report__scheme_id",
+            "ranking__working_group__region_id",
+            "ranking__working_group__region__name",
+        )
+    ):
+        ranks[(ranking_id, scheme_id)] += 1
+        places[report_id] = (region_name, ranks[(ranking_id, scheme_id)])
         region_names.setdefault(region_id, region_name)
     budget: dict[tuple[int, int], dict[int, tuple[str, Decimal]]] = defaultdict(dict)
     for report_id, year, recipient_id, kind, amount in BudgetLine.objects.filter(report__in=reports).values_list(
