@@ -62,16 +62,15 @@ class AmountField(forms.DecimalField):
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 0)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": _("Skriv et beløp."),
-                "invalid": _("Skriv beløpet som et helt tall i kroner."),
-                "max_digits": _("Beløpet er for stort."),
-                "max_decimal_places": _("Skriv beløpet i hele kroner."),
-                "max_whole_digits": _("Beløpet er for stort."),
-            },
-        )
+        kwargs["error_messages"] = {
+            "required": _("Skriv et beløp."),
+            "invalid": _("Skriv beløpet som et helt tall i kroner."),
+            "min_value": _("Beløpet kan ikke være negativt."),
+            "max_digits": _("Beløpet er for stort."),
+            "max_decimal_places": _("Skriv beløpet i hele kroner."),
+            "max_whole_digits": _("Beløpet er for stort."),
+            **(kwargs.get("error_messages") or {}),
+        }
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "class": "ds-input"}))
         super().__init__(**kwargs)
 

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dekomp.core.forms import DesignsystemetFormMixin
+from dekomp.core.forms import AmountField, DesignsystemetFormMixin
 from dekomp.organisations.models import Organisation, Region, Unit
 from dekomp.schemes.models import ActivityType, Round, Scheme, Theme
 
@@ -190,21 +190,15 @@ class AnchoringForm(VersionedForm):
     is_union_involved = forms.BooleanField(label=_("Vi erklærer at tillitsvalgte har vært involvert."), required=False)
 
 
-def _amount_field(label: str) -> forms.DecimalField:
-    return forms.DecimalField(
+def _amount_field(label: str) -> AmountField:
+    absurd = _("Beløpet er urimelig stort (over 20 000 000 kr).")
+    return AmountField(
         label=label,
         required=False,
         min_value=0,
         max_value=MAX_LINE_AMOUNT,
-        decimal_places=0,
         max_digits=12,
-        error_messages={
-            "min_value": _("Beløpet kan ikke være negativt."),
-            "max_value": _("Beløpet er urimelig stort (over 20 000 000 kr)."),
-            "invalid": _("Skriv beløpet i hele kroner, uten mellomrom og komma."),
-            "max_decimal_places": _("Skriv beløpet i hele kroner."),
-            "max_digits": _("Beløpet er urimelig stort (over 20 000 000 kr)."),
-        },
+        error_messages={"max_value": absurd, "max_digits": absurd, "max_whole_digits": absurd},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 

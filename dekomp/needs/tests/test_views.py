@@ -207,3 +207,19 @@ def test_partner_sees_only_reports_naming_it(client, world, draft):
     home = client.get(reverse("home:partner", args=[world.partner_org.pk])).content.decode()
     assert draft.reference not in home
     assert world.report.reference in home  # the report that does name OsloMet is still there
+
+
+def test_budget_amounts_may_be_typed_with_spaces(owner_client, world, draft):
+    url = reverse("needs:edit", args=[draft.pk, "budsjett"])
+    data = {
+        "version": draft.version,
+        "years": "1",
+        "egenandel_form": "penger",
+        "action": "save",
+        f"amount_{world.owner_org.pk}_2027": "150 000",
+        f"amount_{world.partner_org.pk}_2027": "250\u00a0000",
+        "egenandel_2027": "120 000",
+    }
+    assert owner_client.post(url, data).status_code == 302
+    amounts = dict(NeedsReport.objects.get(pk=draft.pk).budget_lines.values_list("recipient_id", "amount"))
+    assert amounts == {world.owner_org.pk: 150_000, world.partner_org.pk: 250_000}
