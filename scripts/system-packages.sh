@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs when they are missing.
 #   base: gettext (compile translations), pango (WeasyPrint PDFs)
-#   test: also chromium and chromium-driver (browser tests) and PostgreSQL 15 (initdb, pg_ctl)
+#   test: also chromium and chromium-driver (browser tests), poppler-utils (pdftoppm: decision letters as PNG)
+#         and PostgreSQL 15 (initdb, pg_ctl)
 set -euo pipefail
 want=()
 need() { command -v "$1" >/dev/null 2>&1 || want+=("$2"); }
@@ -10,6 +11,7 @@ if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then want+=(libpango-1.0-0 
 if [[ "${1:-base}" == test ]]; then
   need chromium chromium
   need chromedriver chromium-driver
+  need pdftoppm poppler-utils
   if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     want+=(postgresql)
   fi

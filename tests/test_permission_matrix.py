@@ -4,42 +4,17 @@ A new view without an entry in MATRIX fails ``test_every_view_is_in_the_matrix``
 printed at the end of the test session.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.matrix import OFFICE_STAFF, Case, everyone, logged_in, only
+from tests.matrix_decisions import CASES as DECISIONS
+from tests.matrix_payouts import CASES as PAYOUTS
+from tests.matrix_reporting import CASES as REPORTING
 from tests.personas import PERSONA_NAMES, World
 
-LOGGED_IN = [name for name in PERSONA_NAMES if name != "anonymous"]
 CASES_RUN = {"count": 0}
-
-Expectation = dict[str, int]
-
-
-def only(*allowed: str, ok: int = 200) -> Expectation:
-    """``ok`` for the allowed personas, 403 for every other logged-in persona, 302 (to login) for anonymous."""
-    return {name: (ok if name in allowed else 403) for name in LOGGED_IN} | {"anonymous": 302}
-
-
-def everyone(status: int) -> Expectation:
-    return dict.fromkeys(PERSONA_NAMES, status)
-
-
-def logged_in(status: int) -> Expectation:
-    """Views behind login_required: anonymous goes to the login page first, whatever the method."""
-    return dict.fromkeys(LOGGED_IN, status) | {"anonymous": 302}
-
-
-@dataclass(frozen=True)
-class Case:
-    args: Callable[[World], list[object]]
-    methods: dict[str, Expectation]
-
-
-OFFICE_STAFF = ("caseworker", "office_admin", "secretariat")
 
 
 def _draft(world: World):
@@ -320,6 +295,7 @@ MATRIX: dict[str, Case] = {
     "healthz": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
     "javascript-catalog": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
 }
+MATRIX |= DECISIONS | PAYOUTS | REPORTING
 
 
 def view_names(patterns=None, namespace: str = "") -> set[str]:

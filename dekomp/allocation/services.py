@@ -16,6 +16,7 @@ from dekomp.assessment.models import RankingEntry
 from dekomp.assessment.services import ranking_sync
 from dekomp.needs.models import BudgetLine, NeedsReport
 from dekomp.organisations.models import Forum, Region, Unit, WorkingGroup
+from dekomp.schemes.commitments import committed_by_other_rounds
 from dekomp.schemes.models import Round, Scheme
 
 from . import solver
@@ -189,8 +190,18 @@ def build_problem(*, round: Round, scheme: Scheme, mode: str) -> tuple[solver.Pr
                 recipients=dict(recipients),
             )
         )
+    committed = {
+        year: int(amount)
+        for year, amount in committed_by_other_rounds(round=round, scheme=scheme).items()
+        if year in frames and amount
+    }
     problem = solver.Problem(
-        years=tuple(sorted(frames)), frames=frames, envelopes=envelopes, items=tuple(items), mode=mode, committed={}
+        years=tuple(sorted(frames)),
+        frames=frames,
+        envelopes=envelopes,
+        items=tuple(items),
+        mode=mode,
+        committed=committed,
     )
     return problem, reports
 
@@ -388,13 +399,30 @@ def recommendation_approve(*, by: User, recommendation: Recommendation, meeting:
         raise ValidationError(_("Denne versjonen er allerede vedtatt."))
     if meeting.forum_id != locked.forum_id or meeting.round_id != locked.round_id:
         raise ValidationError(_("Møtet hører ikke til denne innstillingen."))
-    frames = {(f.scheme_id, f.budget_year): f.amount for f in locked.round.frames.all()}
-    over = [(key, total) for key, total in recommendation_totals(locked).items() if total > frames.get(key, Decimal(0))]
+    frames = {(f.scheme_id, f.budget_year): f.amount for f in locked.round.frames.select_related("scheme")}
+    committed = {
+        (scheme.pk, year): amount
+        for scheme in locked.round.schemes.all()
+        for year, amount in committed_by_other_rounds(round=locked.round, scheme=scheme).items()
+    }
+    over = [
+        (key, total)
+        for key, total in recommendation_totals(locked).items()
+        if total + committed.get(key, Decimal(0)) > frames.get(key, Decimal(0))
+    ]
     if over:
         raise ValidationError(
             [
-                _("Innstillingen for %(year)s er %(total)s, over rammen på %(frame)s.")
-                % {"year": year, "total": _fmt(total), "frame": _fmt(frames.get((scheme_id, year), 0))}
+                _(
+                    "Innstillingen for %(year)s er %(total)s. Med %(committed)s bundet av tidligere vedtak "
+                    "er det over rammen på %(frame)s."
+                )
+                % {
+                    "year": year,
+                    "total": _fmt(total),
+                    "committed": _fmt(committed.get((scheme_id, year), 0)),
+                    "frame": _fmt(frames.get((scheme_id, year), 0)),
+                }
                 for (scheme_id, year), total in over
             ]
         )

@@ -31,6 +31,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
 
+class ReportKind(models.TextChoices):
+    """A new measure, or a change request or supplement to a measure an earlier decision granted."""
+
+    NEW = "nytt", _("nytt tiltak")
+    CHANGE = "endring", _("endring av år 2 eller 3")
+    SUPPLEMENT = "supplering", _("supplering av et løpende tiltak")
+
+
 class TargetGroup(models.TextChoices):
     """Who the measure is for."""
 
@@ -81,6 +89,16 @@ class NeedsReport(TimeStampedModel):
         verbose_name=_("region"),
     )
     title = models.CharField(_("navn på tiltaket"), max_length=200)
+    kind = models.CharField(_("type behovsmelding"), max_length=20, choices=ReportKind.choices, default=ReportKind.NEW)
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("endrer tiltaket"),
+        help_text=_("Den opprinnelige behovsmeldingen som fikk vedtak, for en endring eller supplering."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("versjon"), default=1)
     units = models.ManyToManyField("organisations.Unit", related_name="needs_reports", blank=True)
@@ -125,6 +143,11 @@ class NeedsReport(TimeStampedModel):
             models.UniqueConstraint(fields=["round", "number"], name="needs_report_unique_number"),
             models.CheckConstraint(
                 condition=Q(years__isnull=True) | Q(years__gte=1, years__lte=3), name="needs_report_years_1_to_3"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ReportKind.NEW, amends__isnull=True)
+                | (~Q(kind=ReportKind.NEW) & Q(amends__isnull=False)),
+                name="needs_report_amends_only_for_changes",
             ),
         ]
         indexes = [models.Index(fields=["round", "status"]), models.Index(fields=["owner", "status"])]

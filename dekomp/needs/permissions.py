@@ -11,7 +11,8 @@ from .models import CoOwner, NeedsReport, ReportPartner, Status
 AnyUser = User | AnonymousUser
 
 
-def _acts_for(user: AnyUser, organisation: Organisation, *, submit: bool = False) -> bool:
+def acts_for(user: AnyUser, organisation: Organisation, *, submit: bool = False) -> bool:
+    """Has a role (or, with ``submit``, the submitter role) for the organisation."""
     access = access_for(user)
     role = access.organisation_role(organisation) if access else None
     return role == OrganisationRole.SUBMITTER if submit else role is not None
@@ -19,7 +20,7 @@ def _acts_for(user: AnyUser, organisation: Organisation, *, submit: bool = False
 
 def can_create_report(user: AnyUser, owner: Organisation) -> bool:
     """Submitters for an owner write that owner's needs reports."""
-    return owner.is_owner and _acts_for(user, owner, submit=True)
+    return owner.is_owner and acts_for(user, owner, submit=True)
 
 
 def can_view_report(user: AnyUser, report: NeedsReport) -> bool:
@@ -43,22 +44,22 @@ def can_view_report(user: AnyUser, report: NeedsReport) -> bool:
 
 def can_edit_report(user: AnyUser, report: NeedsReport) -> bool:
     """The owner's submitters, while the report is a draft or returned (deadlines are checked by the services)."""
-    return report.is_editable and _acts_for(user, report.owner, submit=True)
+    return report.is_editable and acts_for(user, report.owner, submit=True)
 
 
 def can_withdraw_report(user: AnyUser, report: NeedsReport) -> bool:
     """The owner's submitters withdraw a report that is not already withdrawn."""
-    return report.status != "trukket" and _acts_for(user, report.owner, submit=True)
+    return report.status != "trukket" and acts_for(user, report.owner, submit=True)
 
 
 def can_answer_as_partner(user: AnyUser, link: ReportPartner) -> bool:
     """Submitters of the partner organisation confirm or decline on its behalf."""
-    return _acts_for(user, link.organisation, submit=True)
+    return acts_for(user, link.organisation, submit=True)
 
 
 def can_answer_as_co_owner(user: AnyUser, link: CoOwner) -> bool:
     """Submitters of the co-owner confirm or decline taking part."""
-    return _acts_for(user, link.organisation, submit=True)
+    return acts_for(user, link.organisation, submit=True)
 
 
 def can_check_report(user: AnyUser, report: NeedsReport) -> bool:

@@ -12,27 +12,64 @@ from django.utils.translation import gettext_lazy as _
 
 from dekomp.core.models import TimeStampedModel
 
-from .validators import ORGNR_WEIGHTS, validate_orgnr
+from .validators import KONTONR_WEIGHTS, ORGNR_WEIGHTS, validate_bank_account, validate_orgnr
+
+
+def mod11_constraints(
+    model_name: str, field: str, weights: tuple[int, ...], *, noun: str, messages: tuple[str, str], blank: bool = False
+) -> list[models.BaseConstraint]:
+    """Database checks that ``field`` holds ``len(weights)`` digits whose weighted sum is a multiple of 11."""
+    digits = len(weights)
+    weighted = reduce(
+        add, ((Ord(Substr(F(field), position, 1)) - 48) * weight for position, weight in enumerate(weights, 1))
+    )
+    conditions = [
+        Q(**{f"{field}__regex": rf"^[0-9]{{{digits}}}$"}) & Exact(Length(field), digits),
+        Exact(Mod(weighted, 11), 0),
+    ]
+    if blank:
+        conditions = [Q(**{field: ""}) | condition for condition in conditions]
+    return [
+        models.CheckConstraint(
+            condition=conditions[0],
+            name=f"{model_name}_{field}_{noun}_digits",
+            violation_error_message=messages[0],
+        ),
+        models.CheckConstraint(
+            condition=conditions[1],
+            name=f"{model_name}_{field}_mod11",
+            violation_error_message=messages[1],
+        ),
+    ]
 
 
 def orgnr_constraints(model_name: str, field: str = "orgnr") -> list[models.BaseConstraint]:
     """Database checks that ``field`` holds nine digits whose mod-11 weighted sum is a multiple of 11."""
-    weighted = reduce(
-        add,
-        ((Ord(Substr(F(field), position, 1)) - 48) * weight for position, weight in enumerate(ORGNR_WEIGHTS, 1)),
+    return mod11_constraints(
+        model_name,
+        field,
+        ORGNR_WEIGHTS,
+        noun="nine",
+        messages=(
+            _("Organisasjonsnummeret må ha nøyaktig 9 sifre."),
+            _("Organisasjonsnummeret er ikke gyldig (kontrollsifferet stemmer ikke)."),
+        ),
     )
-    return [
-        models.CheckConstraint(
-            condition=Q(**{f"{field}__regex": r"^[0-9]{9}$"}) & Exact(Length(field), 9),
-            name=f"{model_name}_{field}_nine_digits",
-            violation_error_message=_("Organisasjonsnummeret må ha nøyaktig 9 sifre."),
+
+
+def bank_account_constraints(model_name: str, field: str = "bank_account") -> list[models.BaseConstraint]:
+    """Database checks that ``field`` is blank or eleven digits whose mod-11 weighted sum is a multiple of 11."""
+    return mod11_constraints(
+        model_name,
+        field,
+        KONTONR_WEIGHTS,
+        noun="eleven",
+        blank=True,
+        messages=(
+            _("Kontonummeret må ha nøyaktig 11 sifre."),
+            _("Kontonummeret er ikke gyldig (kontrollsifferet stemmer ikke)."),
         ),
-        models.CheckConstraint(
-            condition=Exact(Mod(weighted, 11), 0),
-            name=f"{model_name}_{field}_mod11",
-            violation_error_message=_("Organisasjonsnummeret er ikke gyldig (kontrollsifferet stemmer ikke)."),
-        ),
-    ]
+    )
 
 
 class Malform(models.TextChoices):
@@ -179,6 +216,13 @@ class Organisation(TimeStampedModel):
     postal_code = models.CharField(_("postnummer"), max_length=4, blank=True)
     postal_place = models.CharField(_("poststed"), max_length=100, blank=True)
     email = models.EmailField(_("e-post"), blank=True)
+    bank_account = models.CharField(
+        _("kontonummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_bank_account],
+        help_text=_("11 sifre. Tilskudd utbetales til denne kontoen."),
+    )
     is_demo = models.BooleanField(
         _("demodata"),
         default=False,
@@ -193,6 +237,7 @@ class Organisation(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             *orgnr_constraints("organisation"),
+            *bank_account_constraints("organisation"),
             models.CheckConstraint(
                 condition=~Q(kind=OrganisationKind.MUNICIPALITY) | Q(municipality__isnull=False),
                 name="organisation_municipality_has_kommunenummer",

@@ -3,10 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_exceptions
+from stdnum.no import kontonr as stdnum_kontonr
 from stdnum.no import orgnr as stdnum_orgnr
 
 # Weights of the mod-11 check, the check digit itself weighted 1: a valid number sums to a multiple of 11.
 ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2, 1)
+# The same for an 11-digit bank account number (kontonummer).
+KONTONR_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
 
 def clean_orgnr(value: str) -> str:
@@ -52,3 +55,29 @@ def synthetic_orgnrs(start: int):
         if check is not None:
             yield f"{base:08d}{check}"
         base += 1
+
+
+def clean_bank_account(value: str) -> str:
+    """Return the bank account number as 11 digits, or raise ValidationError with a clear message.
+
+    The usual groupings (``1234 56 78903``, ``1234.56.78903``) are allowed when typed and removed.
+    """
+    compact = "".join(ch for ch in str(value or "") if ch not in " -.\u00a0")
+    if not compact:
+        raise ValidationError(_("Skriv inn kontonummeret."), code="required")
+    if not compact.isdigit() or len(compact) != 11:
+        raise ValidationError(_("Kontonummeret må ha nøyaktig 11 sifre."), code="kontonr_length")
+    try:
+        return stdnum_kontonr.validate(compact)
+    except stdnum_exceptions.ValidationError:
+        raise ValidationError(
+            _("Kontonummeret %(value)s er ikke gyldig (kontrollsifferet stemmer ikke)."),
+            code="kontonr_checksum",
+            params={"value": compact},
+        ) from None
+
+
+def validate_bank_account(value: str) -> None:
+    """Model-field validator: blank, or a valid 11-digit account number stored without spaces."""
+    if value and clean_bank_account(value) != value:
+        raise ValidationError(_("Kontonummeret må lagres som 11 sifre uten mellomrom."), code="kontonr_compact")

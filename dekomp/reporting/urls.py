@@ -1,0 +1,7 @@
+"""URLs of the reporting app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "reporting"
+
+urlpatterns: list = []

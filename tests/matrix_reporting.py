@@ -1,0 +1,5 @@
+"""Permission-matrix cases for the reporting app's views (joined into MATRIX by test_permission_matrix)."""
+
+from tests.matrix import Case
+
+CASES: dict[str, Case] = {}
