@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.matrix import OFFICE_STAFF, Case, everyone, logged_in, only
 from tests.matrix_decisions import CASES as DECISIONS
 from tests.matrix_payouts import CASES as PAYOUTS
+from tests.matrix_public import CASES as PUBLIC
 from tests.matrix_reporting import CASES as REPORTING
 from tests.personas import PERSONA_NAMES, World
 
@@ -295,7 +296,7 @@ MATRIX: dict[str, Case] = {
     "healthz": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
     "javascript-catalog": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
 }
-MATRIX |= DECISIONS | PAYOUTS | REPORTING
+MATRIX |= DECISIONS | PAYOUTS | REPORTING | PUBLIC
 
 
 def view_names(patterns=None, namespace: str = "") -> set[str]:

@@ -1,7 +1,9 @@
 """URLs of the decisions app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "decisions"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("dekomp.decisions.urls_letters")),
+]

@@ -1,7 +1,9 @@
 """URLs of the reporting app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("dekomp.reporting.urls_dashboard")),
+]
