@@ -1,13 +1,59 @@
-"""Recorded actions: append-only, written only through ``dekomp.activity.services.record``."""
+"""Recorded actions: append-only, written only through ``dekomp.activity.services.record``.
+
+An event is never changed or deleted once written. The ORM refuses it here (``Event.save`` on an existing row,
+``Event.delete``, and the queryset's ``update``/``delete``/``bulk_update``), and the database refuses it too:
+migration ``0002_append_only`` adds triggers that abort any UPDATE or DELETE on the table, whoever sends it. The one
+way round both is ``dekomp.activity.maintenance``, for the demo data that is rebuilt from its seed.
+"""
+
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Set only by ``dekomp.activity.maintenance`` while it rewrites demo events; nothing else may touch it.
+_maintenance: ContextVar[bool] = ContextVar("dekomp_activity_maintenance", default=False)
+
+
+class EventImmutableError(Exception):
+    """An attempt to change or delete a recorded event: the activity record is append-only."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"The activity record is append-only: an event cannot be {action}.")
+
+
+def _refuse_unless_maintenance(action: str) -> None:
+    if not _maintenance.get():
+        raise EventImmutableError(action)
+
+
+class EventQuerySet(models.QuerySet):
+    """Events can be read and created, never updated or deleted in bulk."""
+
+    def update(self, **kwargs: object) -> int:
+        _refuse_unless_maintenance("updated")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
+        _refuse_unless_maintenance("updated")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_unless_maintenance("deleted")
+        return super().delete()
+
+    def _raw_delete(self, using: str) -> int:
+        _refuse_unless_maintenance("deleted")
+        return super()._raw_delete(using)
+
 
 class Event(models.Model):
-    """One action by one actor on one object, with the changed fields and an optional comment."""
+    """One action by one actor on one object, with the changed fields and an optional comment.
+
+    The actor stays a foreign key for good: anonymising a user changes the user's row, never the events.
+    """
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -24,6 +70,8 @@ class Event(models.Model):
     comment = models.TextField(_("kommentar"), blank=True)
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("hendelse")
         verbose_name_plural = _("hendelser")
@@ -32,3 +80,15 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            _refuse_unless_maintenance("updated")
+        else:
+            # Never an UPDATE disguised as a save with a known primary key: a new event is always an INSERT.
+            kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        _refuse_unless_maintenance("deleted")
+        return super().delete(*args, **kwargs)

@@ -1,0 +1,107 @@
+"""Readable labels for the verbs services record, as the log pages show them; an unknown verb shows as its code."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+VERBS: dict[str, Promise] = {
+    # Needs reports
+    "created": _("opprettet"),
+    "copied": _("opprettet som kopi"),
+    "saved_basics": _("lagret tiltak og eiere"),
+    "saved_units": _("lagret enheter og målgrupper"),
+    "saved_partners": _("lagret partnere"),
+    "saved_content": _("lagret behov, mål og innhold"),
+    "saved_anchoring": _("lagret forankring"),
+    "saved_budget": _("lagret periode og budsjett"),
+    "attachment_added": _("la til vedlegg"),
+    "attachment_removed": _("fjernet vedlegg"),
+    "partner_confirmed": _("partneren bekreftet"),
+    "partner_declined": _("partneren avslo"),
+    "co_owner_confirmed": _("medeieren bekreftet"),
+    "co_owner_declined": _("medeieren avslo"),
+    "submitted": _("sendte inn"),
+    "resubmitted": _("sendte inn på nytt"),
+    "returned": _("returnerte for endringer"),
+    "checked": _("godkjente formell kontroll"),
+    "withdrawn": _("trakk behovsmeldingen"),
+    # Rounds
+    "round_status": _("endret rundens status"),
+    "deadline_reopened": _("åpnet fristen igjen for en eier"),
+    # Working groups
+    "ranking_moved": _("flyttet en behovsmelding i rangeringen"),
+    "ranking_ordered": _("lagret rekkefølgen"),
+    "ranking_assessed": _("vurderte beløp"),
+    "ranking_submitted": _("sendte rangeringen til forumet"),
+    "ranking_reopened": _("åpnet rangeringen igjen"),
+    "member_commented": _("kommenterte"),
+    "reassigned": _("flyttet til en annen arbeidsgruppe"),
+    "interest_declared": _("oppga en tilknytning"),
+    "recusal_declared": _("meldte seg inhabil"),
+    # Allocation
+    "envelopes_set": _("satte regionenes rammer"),
+    "allocation_proposed": _("kjørte fordelingen"),
+    "recommendation_changed": _("endret innstillingen"),
+    "recommendation_approved": _("vedtok innstillingen"),
+    "recommendation_new_version": _("laget en ny versjon av innstillingen"),
+    "meeting_recorded": _("registrerte et møte"),
+    "voted": _("stemte"),
+    "plan_uploaded": _("lastet opp langtidsplan"),
+    # Decisions
+    "decision_prepared": _("forberedte vedtaket"),
+    "decisions_prepared": _("forberedte vedtakene"),
+    "decision_changed": _("endret vedtaket"),
+    "decision_decided": _("fattet vedtaket"),
+    "decisions_decided": _("fattet vedtakene"),
+    "letter_sent": _("sendte vedtaksbrevet"),
+    "terms_accepted": _("aksepterte vilkårene"),
+    "change_requested": _("ba om endring"),
+    "change_request_created": _("opprettet en endringssøknad"),
+    "appeal_registered": _("registrerte en klage"),
+    "appeal_forwarded": _("sendte klagen videre"),
+    "appeal_decided": _("avgjorde klagen"),
+    # Payouts
+    "payout_batch_created": _("opprettet en utbetalingsbunt"),
+    "payout_released": _("frigjorde en utbetaling"),
+    "payout_removed": _("fjernet en utbetaling fra bunten"),
+    "payout_batch_exported": _("eksporterte utbetalingsbunten"),
+    "payout_batch_paid": _("registrerte bunten som utbetalt"),
+    "bank_account_set": _("endret kontonummer"),
+    # Recipients' reports
+    "expected": _("rapport forventet"),
+    "saved": _("lagret"),
+    "approved": _("godkjente"),
+    "more_requested": _("ba om mer informasjon"),
+    "settled_tilbakebetaling": _("krevde tilbakebetaling"),
+    "settled_overforing": _("overførte ubrukte midler til neste år"),
+    "carried_in": _("fikk overført midler fra året før"),
+    "reminded_for_frist": _("sendte påminnelse før fristen"),
+    "reminded_forfalt": _("sendte påminnelse om passert frist"),
+}
+
+
+def verb_label(verb: str) -> str:
+    """The verb's label in the current language, or the verb itself when it has none."""
+    label = VERBS.get(verb)
+    return str(label) if label is not None else verb
+
+
+# Keys services put in ``changes`` that are not fields of the target itself (the target's own fields are labelled
+# with their verbose names).
+FIELD_LABELS: dict[str, Promise] = {
+    "report": _("behovsmelding"),
+    "round": _("runde"),
+    "deadline": _("frist"),
+    "organisation": _("virksomhet"),
+    "owner": _("eier"),
+    "working_group": _("arbeidsgruppe"),
+    "submission": _("innsending"),
+    "copied_from": _("kopiert fra"),
+    "position": _("plass"),
+    "order": _("rekkefølge"),
+    "amounts": _("beløp"),
+    "recipients": _("mottakere"),
+    "decisions": _("vedtak"),
+    "meeting": _("møte"),
+    "scheme": _("ordning"),
+    "appeal": _("klage"),
+}
