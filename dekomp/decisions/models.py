@@ -46,6 +46,9 @@ class DecisionBatch(TimeStampedModel):
         "allocation.Recommendation", on_delete=models.PROTECT, related_name="decision_batches"
     )
     token = models.UUIDField(unique=True, default=uuid.uuid4)
+    decide_token = models.UUIDField(
+        null=True, blank=True, unique=True, help_text=_("Hindrer at vedtakene fattes to ganger ved dobbeltklikk.")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("vedtatt"), null=True, blank=True)
     decided_by = models.ForeignKey(
