@@ -31,10 +31,16 @@ class LedgerRow:
     frame: Decimal
     committed: Decimal
     paid: Decimal
+    committed_earlier: Decimal = ZERO
 
     @property
     def free(self) -> Decimal:
         return self.frame - self.committed
+
+    @property
+    def committed_this_year(self) -> Decimal:
+        """Committed by the decisions of the round whose first budget year this is (and any later round)."""
+        return self.committed - self.committed_earlier
 
     @property
     def unpaid(self) -> Decimal:
@@ -59,6 +65,22 @@ def committed(office: Office, *, exclude_round: Round | None = None) -> dict[tup
     return {(scheme_id, year): total for scheme_id, year, total in rows}
 
 
+def committed_split(office: Office) -> tuple[dict[tuple[int, int], Decimal], dict[tuple[int, int], Decimal]]:
+    """(scheme id, budget year) → committed in total, and the part earlier rounds' decisions (years 2 and 3) bind."""
+    rows = (
+        binding_lines(office)
+        .values_list("decision__report__scheme_id", "budget_year", "decision__report__round__first_budget_year")
+        .annotate(total=Sum("amount"))
+    )
+    total: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    earlier: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for scheme_id, year, first_year, amount in rows:
+        total[(scheme_id, year)] += amount
+        if first_year < year:
+            earlier[(scheme_id, year)] += amount
+    return dict(total), dict(earlier)
+
+
 def paid(office: Office) -> dict[tuple[int, int], Decimal]:
     """(scheme id, budget year) → money paid out in batches marked as paid."""
     rows = (
@@ -70,8 +92,12 @@ def paid(office: Office) -> dict[tuple[int, int], Decimal]:
 
 
 def ledger(office: Office) -> list[LedgerRow]:
-    """Every (scheme, budget year) the office has a frame or a commitment for, ordered by scheme and year."""
-    frame_by_key, committed_by_key, paid_by_key = frames_for_office(office), committed(office), paid(office)
+    """Every (scheme, budget year) the office has a frame or a commitment for, ordered by scheme and year.
+
+    Four queries, whatever the amount of data: frames, commitments, payouts and the schemes.
+    """
+    frame_by_key, paid_by_key = frames_for_office(office), paid(office)
+    committed_by_key, earlier_by_key = committed_split(office)
     keys = set(frame_by_key) | set(committed_by_key) | set(paid_by_key)
     schemes = Scheme.objects.in_bulk({scheme_id for scheme_id, _year in keys})
     rows = [
@@ -81,6 +107,7 @@ def ledger(office: Office) -> list[LedgerRow]:
             frame=frame_by_key.get((scheme_id, year), ZERO),
             committed=committed_by_key.get((scheme_id, year), ZERO),
             paid=paid_by_key.get((scheme_id, year), ZERO),
+            committed_earlier=earlier_by_key.get((scheme_id, year), ZERO),
         )
         for scheme_id, year in keys
     ]
