@@ -1,6 +1,10 @@
 """Recipients' reports (rapporter) per budget year, the office's follow-up, unused money and reminders."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +77,39 @@ class RecipientReport(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.recipient} {self.budget_year}"
 
+    @property
+    def carried_in_amount(self) -> Decimal:
+        """Unused money the office carried over to this report from the year before (0 when none)."""
+        try:
+            return self.carried_in.amount
+        except ObjectDoesNotExist:
+            return Decimal(0)
+
+    @property
+    def granted(self) -> Decimal:
+        """What the recipient may use this year: the decision line's amount plus anything carried over to it."""
+        return self.line.amount + self.carried_in_amount
+
+    @property
+    def unused(self) -> Decimal | None:
+        """Granted minus used, once the recipient has said what was used."""
+        return None if self.used is None else self.granted - self.used
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def is_overdue(self, today: date) -> bool:
+        """Still to be sent in, and the deadline has passed."""
+        return self.is_editable and self.deadline < today
+
+    @property
+    def settlement_or_none(self) -> "Settlement | None":
+        try:
+            return self.settlement
+        except ObjectDoesNotExist:
+            return None
+
 
 class SettlementKind(models.TextChoices):
     """What happens to money a recipient did not use."""
@@ -89,6 +126,14 @@ class Settlement(TimeStampedModel):
     amount = models.DecimalField(_("beløp (kr)"), max_digits=12, decimal_places=0)
     reason = models.TextField(_("begrunnelse"))
     due_date = models.DateField(_("betalingsfrist"), null=True, blank=True)
+    carried_to = models.OneToOneField(
+        RecipientReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_in",
+        help_text=_("Rapporten for neste år, der det overførte beløpet kommer i tillegg til det som er tildelt."),
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -97,13 +142,26 @@ class Settlement(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="settlement_amount_positive"),
             models.CheckConstraint(condition=~Q(reason=""), name="settlement_has_reason"),
+            # Money carried over goes to the next year's report; a claim goes to nobody's report.
+            models.CheckConstraint(
+                condition=Q(kind=SettlementKind.CARRY_OVER, carried_to__isnull=False, due_date__isnull=True)
+                | Q(kind=SettlementKind.CLAIM_BACK, carried_to__isnull=True),
+                name="settlement_carry_over_has_target",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.report}: {self.get_kind_display()} {self.amount}"
 
+    @property
+    def reference(self) -> str:
+        """The repayment decision's reference, e.g. ``V2027-0042-T2027``: the decision's with the report's year."""
+        return f"{self.report.line.decision.reference}-T{self.report.budget_year}"
+
 
 class ReminderKind(models.TextChoices):
+    """Reminders go out once before the deadline and once when it has passed."""
+
     BEFORE = "for_frist", _("påminnelse før fristen")
     OVERDUE = "forfalt", _("fristen er passert")
 

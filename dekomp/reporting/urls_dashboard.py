@@ -1,5 +1,9 @@
 """URLs of the money dashboard for offices and national readers (included by reporting/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_dashboard
+
+urlpatterns: list = [
+    path("oversikt/", views_dashboard.dashboard, name="dashboard"),
+]

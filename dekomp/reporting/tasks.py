@@ -1,0 +1,86 @@
+"""Background work for recipients' reports: reminders, requests for more, and notices of settled unused money.
+
+Every e-mail goes to the recipient organisation's address and its submitters, in the organisation's målform.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+
+from .models import RecipientReport, Reminder, Settlement
+
+
+def _report_url(report: RecipientReport, name: str) -> str:
+    """The page's address; absolute when ``DEKOMP_SITE_URL`` is set (e-mails are read outside the site)."""
+    return f"{getattr(settings, 'DEKOMP_SITE_URL', '').rstrip('/')}{reverse(name, args=[report.pk])}"
+
+
+def _send(*, report: RecipientReport, template: str, recipients: list[str], context: dict) -> None:
+    """Render ``reporting/email/<template>{_subject,}.txt`` in the recipient's målform and send it."""
+    if not recipients:
+        return
+    language = report.recipient.malform or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "report": report,
+            "decision": report.line.decision,
+            "needs_report": report.line.decision.report,
+            "office": report.line.decision.report.round.office,
+            "edit_url": _report_url(report, "reporting:edit"),
+            "detail_url": _report_url(report, "reporting:detail"),
+            **context,
+        }
+        subject = " ".join(render_to_string(f"reporting/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"reporting/email/{template}.txt", context)
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, headers={"Content-Language": language}).send()
+
+
+def _report(pk: int) -> RecipientReport:
+    return RecipientReport.objects.select_related(
+        "recipient", "line__decision__report__round__office", "line__decision__report__scheme"
+    ).get(pk=pk)
+
+
+@task()
+def send_report_reminder(reminder_id: int) -> None:
+    """E-mail a reminder before the reporting deadline, or that it has passed, to the addresses it was made for."""
+    reminder = Reminder.objects.get(pk=reminder_id)
+    report = _report(reminder.report_id)
+    _send(
+        report=report,
+        template=f"reminder_{reminder.kind}",
+        recipients=list(reminder.recipients),
+        context={"reminder": reminder},
+    )
+
+
+@task()
+def send_more_requested(report_id: int) -> None:
+    """Tell the recipient the office wants more in the report, with the office's comment."""
+    from .services import reminder_addresses
+
+    report = _report(report_id)
+    _send(
+        report=report,
+        template="more_requested",
+        recipients=reminder_addresses([report.recipient])[report.recipient_id],
+        context={"comment": report.office_comment},
+    )
+
+
+@task()
+def send_settlement_notice(settlement_id: int) -> None:
+    """Notify the recipient of the decision on its unused money: a repayment claim, or money carried over."""
+    from .services import reminder_addresses
+
+    settlement = Settlement.objects.select_related("carried_to").get(pk=settlement_id)
+    report = _report(settlement.report_id)
+    _send(
+        report=report,
+        template=f"settlement_{settlement.kind}",
+        recipients=reminder_addresses([report.recipient])[report.recipient_id],
+        context={"settlement": settlement},
+    )
