@@ -154,6 +154,8 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "DeKomp <ikke-svar@dekomp.example>")
+# The public address of the site, for links in e-mails (read outside the site), e.g. https://dekomp.example.
+DEKOMP_SITE_URL = os.environ.get("DEKOMP_SITE_URL", "http://localhost:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: the Django tasks API with its database backend; `manage.py db_worker` runs it.

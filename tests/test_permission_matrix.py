@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.matrix import OFFICE_STAFF, Case, everyone, logged_in, only
+from tests.matrix_activity import CASES as ACTIVITY
 from tests.matrix_decisions import CASES as DECISIONS
 from tests.matrix_payouts import CASES as PAYOUTS
 from tests.matrix_public import CASES as PUBLIC
@@ -296,7 +297,7 @@ MATRIX: dict[str, Case] = {
     "healthz": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
     "javascript-catalog": Case(lambda w: [], {"GET": everyone(200), "POST": everyone(405)}),
 }
-MATRIX |= DECISIONS | PAYOUTS | REPORTING | PUBLIC
+MATRIX |= DECISIONS | PAYOUTS | REPORTING | PUBLIC | ACTIVITY
 
 
 def view_names(patterns=None, namespace: str = "") -> set[str]:
