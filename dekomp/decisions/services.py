@@ -24,6 +24,7 @@ from dekomp.needs.services import needs_report_copy
 from dekomp.schemes.commitments import committed_by_other_rounds
 from dekomp.schemes.models import Frame, Round, RoundStatus
 
+from . import hooks
 from .models import BINDING_STATUSES, Decision, DecisionBatch, DecisionLine, DecisionStatus, Outcome
 from .permissions import can_decide, can_request_change
 
@@ -493,6 +494,7 @@ def decisions_decide(*, by: User, batch: DecisionBatch, token: uuid.UUID) -> lis
                 changes={"status": [DecisionStatus.DRAFT, DecisionStatus.DECIDED], "outcome": decision.outcome},
             )
         record(actor=by, verb="decisions_decided", target=locked, changes={"decisions": len(decisions)})
+        hooks.decided(decisions)
     return decisions
 
 

@@ -169,6 +169,21 @@ def reports_expect(*, decision: Decision) -> list[RecipientReport]:
     return [_expect_line(line) for line in lines]
 
 
+def reports_expect_for_decisions(*, decisions: list[Decision]) -> list[RecipientReport]:
+    """Expect the reports of decisions just made; a change decision's superseded years need no report of their own.
+
+    Reports not yet started for a superseded line are removed (the new line's report replaces them); one already
+    written is kept for the office to follow up.
+    """
+    RecipientReport.objects.filter(
+        line__superseded_by__decision__in=[d.pk for d in decisions], status=ReportStatus.EXPECTED
+    ).delete()
+    reports: list[RecipientReport] = []
+    for decision in decisions:
+        reports += reports_expect(decision=decision)
+    return reports
+
+
 @transaction.atomic
 def reports_expect_for_round(round: Round) -> list[RecipientReport]:
     """Expect the reports of every binding decision in the round (idempotent; for a management path)."""
