@@ -1,7 +1,9 @@
 """What each role must do next, derived from the data (never stored)."""
 
+from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -11,8 +13,10 @@ from django.utils.translation import ngettext
 
 from dekomp.accounts.models import BodyRole
 from dekomp.assessment.models import Ranking
+from dekomp.decisions.models import Decision, DecisionStatus
 from dekomp.needs.models import Status
 from dekomp.organisations.models import Forum, Organisation, Region, Unit, WorkingGroup
+from dekomp.reporting.models import RecipientReport, ReportStatus
 from dekomp.schemes.models import Round, RoundStatus
 
 
@@ -212,4 +216,130 @@ def for_office(
 
 
 def for_national() -> list[TodoItem]:
-    return [TodoItem(_("Ingen embeter har åpnet en tilskuddsrunde ennå."), is_done=True)]
+    """National readers follow the money; they have nothing to act on."""
+    return [
+        TodoItem(
+            _("Følg pengene: ramme, tilsagn og utbetalt i alle embeter."),
+            is_done=True,
+            url=reverse("reporting:dashboard"),
+        )
+    ]
+
+
+def for_recipient(*, organisation: Organisation, letters: list, reports) -> list[TodoItem]:
+    """Terms to accept, reports overdue or due, and a missing bank account, for an owner or a partner."""
+    items = []
+    for row in letters:
+        if row.must_accept:
+            items.append(
+                TodoItem(
+                    _("Aksepter vilkårene i vedtaket om «%(title)s» (%(reference)s).")
+                    % {"title": row.decision.report.title, "reference": row.decision.reference},
+                    url=reverse("decisions:accept", args=[row.decision.pk]),
+                )
+            )
+    for report in reports.overdue:
+        items.append(
+            TodoItem(
+                _("Rapporten for %(year)s om «%(title)s» skulle vært sendt inn %(deadline)s.")
+                % {
+                    "year": report.budget_year,
+                    "title": report.line.decision.report.title,
+                    "deadline": date_format(report.deadline, "DATE_FORMAT"),
+                },
+                url=reverse("reporting:edit", args=[report.pk]),
+            )
+        )
+    for report in reports.due:
+        items.append(
+            TodoItem(
+                _("Send inn rapporten for %(year)s om «%(title)s» innen %(deadline)s.")
+                % {
+                    "year": report.budget_year,
+                    "title": report.line.decision.report.title,
+                    "deadline": date_format(report.deadline, "DATE_FORMAT"),
+                },
+                url=reverse("reporting:edit", args=[report.pk]),
+            )
+        )
+    if not organisation.bank_account and any(row.own for row in letters):
+        items.append(
+            TodoItem(
+                _("Registrer kontonummeret tilskuddet skal betales til."),
+                url=reverse("payouts:bank_account", args=[organisation.pk]),
+            )
+        )
+    return items
+
+
+# Round statuses in which the office decides, pays and follows up reports.
+YEAR_STATUSES = (
+    RoundStatus.RECOMMENDATION,
+    RoundStatus.DECISION,
+    RoundStatus.PAYOUT,
+    RoundStatus.REPORTING,
+)
+
+
+@dataclass(frozen=True)
+class RoundInYear:
+    """A round past the ranking, and whether the forum has approved its recommendation."""
+
+    round: Round
+    has_recommendation: bool
+
+
+def for_office_year(*, rounds: list[RoundInYear]) -> list[TodoItem]:
+    """Per round after the ranking: decisions to prepare, make or send, and reports waiting for follow-up."""
+    ids = [item.round.pk for item in rounds]
+    decisions = Counter(
+        {
+            (row["report__round"], row["status"]): row["n"]
+            for row in Decision.objects.filter(report__round__in=ids)
+            .values("report__round", "status")
+            .annotate(n=Count("pk"))
+        }
+    )
+    submitted = Counter(
+        dict(
+            RecipientReport.objects.filter(line__decision__report__round__in=ids, status=ReportStatus.SUBMITTED)
+            .values_list("line__decision__report__round")
+            .annotate(n=Count("pk"))
+        )
+    )
+    items = []
+    for item in rounds:
+        round, url = item.round, reverse("decisions:round", args=[item.round.pk])
+        values = {"round": round.name}
+        drafts = decisions[(round.pk, DecisionStatus.DRAFT)]
+        decided = decisions[(round.pk, DecisionStatus.DECIDED)]
+        made = sum(decisions[(round.pk, status)] for status in DecisionStatus.values)
+        if item.has_recommendation and not made:
+            items.append(TodoItem(_("%(round)s: innstillingen er godkjent. Forbered vedtakene.") % values, url=url))
+        if drafts:
+            text = ngettext(
+                "%(round)s: %(count)d vedtak er klart til å gjennomgås og fattes.",
+                "%(round)s: %(count)d vedtak er klare til å gjennomgås og fattes.",
+                drafts,
+            )
+            items.append(TodoItem(text % (values | {"count": drafts}), url=url))
+        if decided:
+            text = ngettext(
+                "%(round)s: send vedtaksbrevet for %(count)d vedtak.",
+                "%(round)s: send vedtaksbrevene for %(count)d vedtak.",
+                decided,
+            )
+            items.append(TodoItem(text % (values | {"count": decided}), url=url))
+        if submitted[round.pk]:
+            text = ngettext(
+                "%(round)s: %(count)d rapport venter på oppfølging.",
+                "%(round)s: %(count)d rapporter venter på oppfølging.",
+                submitted[round.pk],
+            )
+            items.append(
+                TodoItem(
+                    text % (values | {"count": submitted[round.pk]}),
+                    url=reverse("reporting:list", args=[round.pk]),
+                )
+            )
+    return items

@@ -23,12 +23,16 @@ from dekomp.accounts.permissions import (
 from dekomp.allocation.selectors import forum_rounds
 from dekomp.assessment.models import Ranking, Reassignment
 from dekomp.assessment.permissions import RANKING_ROUND_STATUSES
+from dekomp.decisions.letters import letters_for_organisation
+from dekomp.decisions.selectors import latest_approved_recommendation
 from dekomp.needs import selectors as needs_selectors
 from dekomp.needs.models import NeedsReport, Status
 from dekomp.needs.overview import awaiting_check_by_round
 from dekomp.needs.permissions import can_create_report
 from dekomp.organisations import selectors
 from dekomp.organisations.models import Forum, Office, Organisation, WorkingGroup
+from dekomp.payouts.permissions import can_set_bank_account
+from dekomp.reporting.selectors import reports_for_organisation
 from dekomp.schemes.models import Round
 from dekomp.schemes.selectors import deadline_for, open_rounds_for, rounds_of_office
 
@@ -64,18 +68,24 @@ def owner_home(request: HttpRequest, pk: int) -> HttpResponse:
     units = list(selectors.organisation_units(organisation=organisation))
     reports = list(needs_selectors.reports_of_owner(owner=organisation))
     rounds = [(r, deadline_for(round=r, owner=organisation)) for r in open_rounds_for(owner=organisation)]
+    letters = letters_for_organisation(organisation, user=request.user)
+    recipient_reports = reports_for_organisation(organisation)
     return render(
         request,
         "home/owner.html",
         {
             "organisation": organisation,
+            "letters": letters,
+            "recipient_reports": recipient_reports,
+            "can_set_bank_account": can_set_bank_account(request.user, organisation),
             "units": units,
             "unit_totals": selectors.unit_totals(organisation=organisation),
             "regions": list(selectors.regions_of(organisation=organisation)),
             "reports": reports,
             "open_rounds": rounds,
             "can_create": can_create_report(request.user, organisation),
-            "todo": todo.for_owner(organisation=organisation, units=units, reports=reports, rounds=rounds),
+            "todo": todo.for_owner(organisation=organisation, units=units, reports=reports, rounds=rounds)
+            + todo.for_recipient(organisation=organisation, letters=letters, reports=recipient_reports),
         },
     )
 
@@ -91,14 +101,20 @@ def partner_home(request: HttpRequest, pk: int) -> HttpResponse:
     reports = list(needs_selectors.reports_naming_partner(partner=organisation))
     for report in reports:
         report.my_link = next(p for p in report.partner_links.all() if p.organisation_id == organisation.pk)
+    letters = letters_for_organisation(organisation, user=request.user)
+    recipient_reports = reports_for_organisation(organisation)
     return render(
         request,
         "home/partner.html",
         {
             "organisation": organisation,
             "reports": reports,
+            "letters": letters,
+            "recipient_reports": recipient_reports,
+            "can_set_bank_account": can_set_bank_account(request.user, organisation),
             "money": needs_selectors.partner_money_per_year(partner=organisation),
-            "todo": todo.for_partner(organisation=organisation, reports=reports),
+            "todo": todo.for_partner(organisation=organisation, reports=reports)
+            + todo.for_recipient(organisation=organisation, letters=letters, reports=recipient_reports),
         },
     )
 
@@ -196,6 +212,11 @@ def office_home(request: HttpRequest, slug: str) -> HttpResponse:
     is_admin = can_administer_office(request.user, office)
     rounds = list(rounds_of_office(office=office))
     awaiting = awaiting_check_by_round(office=office)
+    year_rounds = [
+        todo.RoundInYear(round=r, has_recommendation=latest_approved_recommendation(r) is not None)
+        for r in rounds
+        if r.status in todo.YEAR_STATUSES
+    ]
     return render(
         request,
         "home/office.html",
@@ -205,9 +226,11 @@ def office_home(request: HttpRequest, slug: str) -> HttpResponse:
             "forums": forums,
             "rounds": rounds,
             "is_office_admin": is_admin,
+            "year_statuses": todo.YEAR_STATUSES,
             "todo": todo.for_office(
                 regions=regions, forums=forums, is_admin=is_admin, rounds=rounds, awaiting_check=awaiting
-            ),
+            )
+            + todo.for_office_year(rounds=year_rounds),
             **selectors.office_overview(office=office),
         },
     )

@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.text import slugify
 
 from dekomp.accounts.models import OrganisationMembership, OrganisationRole, User
+from dekomp.activity.maintenance import date_demo_events, purge_demo_events
 from dekomp.activity.models import Event
 from dekomp.activity.services import record
 from dekomp.needs import snapshot
@@ -1330,7 +1331,7 @@ def _delete_reports(rounds: list[Round]) -> None:
     ids = list(reports.values_list("pk", flat=True))
     if ids:
         content_type = ContentType.objects.get_for_model(NeedsReport)
-        Event.objects.filter(target_type=content_type, target_id__in=ids).delete()
+        purge_demo_events(Event.objects.filter(target_type=content_type, target_id__in=ids))
         NeedsReport.objects.filter(pk__in=ids).update(copied_from=None)
         reports.delete()
 
@@ -1677,7 +1678,7 @@ def _write(planner: Planner, plans: list[Plan]) -> None:
             event = record(actor=step.actor, verb=step.verb, target=plan.report, changes=changes, comment=step.comment)
             event.at = step.at
             events.append(event)
-    Event.objects.bulk_update(events, ["at"], batch_size=500)
+    date_demo_events(events)
     for plan in plans:
         plan.report.created_at, plan.report.updated_at = plan.created_at, plan.updated_at
     NeedsReport.objects.bulk_update(reports, ["created_at", "updated_at"], batch_size=500)

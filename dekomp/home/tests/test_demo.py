@@ -138,7 +138,7 @@ def test_demo_round_2027_is_open_with_frames_and_deadlines(demo):
         "Buskerud fylkeskommune",
     }
     earlier = Round.objects.get(name=EARLIER_ROUND)
-    assert earlier.status == RoundStatus.REPORTING
+    assert earlier.status == RoundStatus.REPORTING  # taken through the year by dekomp.home.demo.year
     checked = earlier.needs_reports.filter(status=Status.CHECKED)
     assert 12 <= checked.count() == earlier.needs_reports.count() <= 18
     assert Submission.objects.filter(report__round=earlier).count() == checked.count()
@@ -269,3 +269,37 @@ def test_demo_gives_every_persona_something_to_do(demo):
     draft = NeedsReport.objects.get(round__name=ROUND, owner=private, scheme__code="rekomp", status=Status.DRAFT)
     assert can_edit_report(users["privat@demo.no"], draft)
     assert draft.copied_from is not None and draft.copied_from.round.name == EARLIER_ROUND
+
+
+def test_demo_takes_last_years_round_through_the_year(demo):
+    """Ranked, recommended, decided, letters sent, most terms accepted, the first year paid, two reports sent in."""
+    from dekomp.decisions.models import Decision, DecisionStatus
+    from dekomp.payouts.ledger import ledger
+    from dekomp.payouts.models import BatchStatus, PayoutBatch
+    from dekomp.reporting.models import RecipientReport, ReportStatus
+
+    earlier = Round.objects.get(name=EARLIER_ROUND)
+    decisions = Decision.objects.filter(report__round=earlier)
+    assert decisions.count() == earlier.needs_reports.count()
+    assert set(decisions.values_list("status", flat=True)) == {DecisionStatus.SENT, DecisionStatus.ACCEPTED}
+    assert decisions.filter(status=DecisionStatus.SENT).count() == 2
+    assert all(decision.letter for decision in decisions)
+    batches = PayoutBatch.objects.filter(office=earlier.office, budget_year=earlier.first_budget_year)
+    assert {b.status for b in batches} == {BatchStatus.PAID} and batches.count() == 2
+    rows = {(row.scheme.code, row.budget_year): row for row in ledger(earlier.office)}
+    accepted_first_year = sum(
+        line.amount
+        for decision in decisions.filter(status=DecisionStatus.ACCEPTED)
+        for line in decision.lines.all()
+        if line.budget_year == earlier.first_budget_year
+    )
+    assert sum(row.paid for (code, year), row in rows.items() if year == earlier.first_budget_year) == (
+        accepted_first_year
+    )
+    assert all(row.frame == row.committed + row.free and row.paid <= row.committed for row in rows.values())
+    # Years 2 and 3 of last year's decisions bind money in this year's round.
+    assert rows[("dekomp", earlier.first_budget_year + 1)].committed > 0
+    assert (
+        RecipientReport.objects.filter(line__decision__report__round=earlier, status=ReportStatus.SUBMITTED).count()
+        == 2
+    )
