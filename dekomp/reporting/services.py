@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from dekomp.accounts.models import OrganisationMembership, OrganisationRole, User
 from dekomp.activity.services import record
 from dekomp.core.formatting import format_nok
+from dekomp.decisions.letters import reporting_deadline
 from dekomp.decisions.models import BINDING_STATUSES, Decision, DecisionLine
 from dekomp.needs.models import NeedsReport
 from dekomp.organisations.models import Organisation, Unit
@@ -70,15 +71,8 @@ def _kr(amount: Decimal) -> str:
 
 
 def report_deadline(*, round: Round, budget_year: int) -> date:
-    """The round's reporting deadline moved to the budget year (15 January after the year when the round has none)."""
-    if round.reporting_deadline is None:
-        return date(budget_year + 1, 1, 15)
-    deadline = round.reporting_deadline
-    year = deadline.year + budget_year - round.first_budget_year
-    try:
-        return deadline.replace(year=year)
-    except ValueError:  # 29 February in a year that has none
-        return deadline.replace(year=year, day=28)
+    """When the report for a budget year is due: the date the decision letter states."""
+    return reporting_deadline(round, budget_year)
 
 
 def requires_egenandel(report: RecipientReport) -> bool:
