@@ -47,7 +47,7 @@ VERBS: dict[str, Promise] = {
     "voted": _("stemte"),
     "plan_uploaded": _("lastet opp langtidsplan"),
     # Decisions
-    "decision_prepared": _("forberedte vedtaket"),
+    "decision_prepared": _("forberedte vedtaket fra innstillingen"),
     "decisions_prepared": _("forberedte vedtakene"),
     "decision_changed": _("endret vedtaket"),
     "decision_decided": _("fattet vedtaket"),
@@ -76,6 +76,8 @@ VERBS: dict[str, Promise] = {
     "carried_in": _("fikk overført midler fra året før"),
     "reminded_for_frist": _("sendte påminnelse før fristen"),
     "reminded_forfalt": _("sendte påminnelse om passert frist"),
+    # Personal data
+    "user_anonymised": _("anonymiserte en bruker"),
 }
 
 

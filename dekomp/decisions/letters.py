@@ -29,7 +29,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from weasyprint import HTML
 
 from dekomp.accounts.models import OrganisationMembership, OrganisationRole, User
@@ -44,12 +43,6 @@ from .models import DECISION_TRANSITIONS, Decision, DecisionBatch, DecisionLine,
 from .permissions import can_accept_decision, can_decide, can_handle_appeal
 
 PDF_VARIANT = "pdf/a-3u"
-# How the decision page's history names the events recorded here and in appeals.py.
-VERBS = {
-    "letter_sent": gettext_lazy("sendte vedtaksbrevet"),
-    "terms_accepted": gettext_lazy("aksepterte vilkårene"),
-    "appeal_registered": gettext_lazy("registrerte en klage"),
-}
 LANGUAGES = (Malform.BOKMAL, Malform.NYNORSK)
 # The same words in bokmål and nynorsk; written out here so a letter never depends on a translation catalogue.
 MONTHS = {

@@ -9,10 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dekomp.activity.services import events_for
+from dekomp.activity.verbs import verb_label
 from dekomp.allocation.models import Recommendation
 from dekomp.core.forms import add_domain_errors
 from dekomp.schemes.models import Round
@@ -23,12 +23,6 @@ from .models import Decision, DecisionBatch, DecisionStatus, Outcome
 from .permissions import can_decide, can_request_change, can_view_decision
 from .services import change_request_create, decision_set, decisions_decide, decisions_prepare
 
-VERBS = {
-    "decision_prepared": gettext_lazy("forberedte vedtaket fra innstillingen"),
-    "decision_changed": gettext_lazy("endret vedtaket"),
-    "decision_decided": gettext_lazy("fattet vedtaket"),
-    "change_requested": gettext_lazy("ba om endring eller supplering"),
-}
 # Error messages of a failed prepare or decide, shown together on the workspace.
 PROBLEM_TAG = "decision-problem"
 
@@ -129,7 +123,7 @@ def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     user = request.user
     if not can_view_decision(user, decision):
         raise PermissionDenied
-    events = [(event, VERBS.get(event.verb, event.verb)) for event in events_for(decision)]
+    events = [(event, verb_label(event.verb)) for event in events_for(decision)]
     may_change = decision.is_binding and decision.outcome != Outcome.REJECTED and can_request_change(user, decision)
     return render(
         request,

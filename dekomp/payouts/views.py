@@ -7,9 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dekomp.activity.verbs import verb_label
 from dekomp.core.exports import Sheet, csv_response, xlsx_response
 from dekomp.core.forms import add_domain_errors
 from dekomp.organisations.models import Office, Organisation
@@ -28,14 +28,6 @@ from .services import (
     payout_release,
     payout_remove,
 )
-
-VERBS = {
-    "payout_batch_created": gettext_lazy("laget bunken"),
-    "payout_released": gettext_lazy("frigav en utbetaling"),
-    "payout_removed": gettext_lazy("fjernet en utbetaling fra bunken"),
-    "payout_batch_exported": gettext_lazy("eksporterte bunken"),
-    "payout_batch_paid": gettext_lazy("markerte bunken som utbetalt"),
-}
 
 # --------------------------------------------------------------------------------------------------- loaders
 
@@ -127,7 +119,7 @@ def _render_batch(request: HttpRequest, batch: PayoutBatch, release_form: Releas
             "is_draft": batch.status == BatchStatus.DRAFT,
             "can_mark_paid": batch.status in (BatchStatus.DRAFT, BatchStatus.EXPORTED),
             "release_form": release_form,
-            "events": [(event, VERBS.get(event.verb, event.verb)) for event in page.events],
+            "events": [(event, verb_label(event.verb)) for event in page.events],
         },
     )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dekomp.activity.services import events_for
+from dekomp.activity.verbs import verb_label
 from dekomp.core.forms import DesignsystemetFormMixin, add_domain_errors
 from dekomp.schemes.models import Round
 
@@ -28,19 +29,6 @@ from .permissions import (
 )
 
 PAGE_SIZE = 100
-VERBS = {
-    "expected": gettext_lazy("rapporten ble forventet etter vedtaket"),
-    "saved": gettext_lazy("lagret utkast"),
-    "submitted": gettext_lazy("sendte inn"),
-    "resubmitted": gettext_lazy("sendte inn på nytt"),
-    "approved": gettext_lazy("godkjente rapporten"),
-    "more_requested": gettext_lazy("ba om mer informasjon"),
-    "settled_tilbakebetaling": gettext_lazy("krevde ubrukte midler tilbake og godkjente rapporten"),
-    "settled_overforing": gettext_lazy("overførte ubrukte midler til neste år og godkjente rapporten"),
-    "carried_in": gettext_lazy("overførte ubrukte midler fra året før til denne rapporten"),
-    "reminded_for_frist": gettext_lazy("sendte påminnelse før fristen"),
-    "reminded_forfalt": gettext_lazy("sendte påminnelse om at fristen er passert"),
-}
 
 
 def _load(request: HttpRequest, report_id: int) -> RecipientReport:
@@ -110,7 +98,7 @@ def _render_detail(request: HttpRequest, report: RecipientReport, **forms_: obje
         "requires_egenandel": services.requires_egenandel(report),
         "egenandel_required": (services.egenandel_required(report, report.used) if report.used is not None else None),
         "is_overdue": report.is_overdue(timezone.localdate()),
-        "events": [(event, VERBS.get(event.verb, event.verb)) for event in events_for(report)],
+        "events": [(event, verb_label(event.verb)) for event in events_for(report)],
         "approve_form": forms_.get("approve_form") or ApproveForm(prefix="approve"),
         "more_form": forms_.get("more_form") or RequestMoreForm(prefix="more"),
         "settle_form": forms_.get("settle_form") or SettleForm(prefix="settle", report=report),

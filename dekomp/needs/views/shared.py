@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from dekomp.accounts.access import access_for
 from dekomp.activity.services import events_for
+from dekomp.activity.verbs import verb_label
 from dekomp.schemes.selectors import deadline_for
 
 from .. import selectors, snapshot
@@ -24,28 +24,6 @@ from ..permissions import (
     can_view_report,
     can_withdraw_report,
 )
-
-VERBS = {
-    "created": _("opprettet"),
-    "copied": _("opprettet som kopi"),
-    "saved_basics": _("lagret tiltak og eiere"),
-    "saved_units": _("lagret enheter og målgrupper"),
-    "saved_partners": _("lagret partnere"),
-    "saved_content": _("lagret behov, mål og innhold"),
-    "saved_anchoring": _("lagret forankring"),
-    "saved_budget": _("lagret periode og budsjett"),
-    "attachment_added": _("la til vedlegg"),
-    "attachment_removed": _("fjernet vedlegg"),
-    "partner_confirmed": _("partneren bekreftet"),
-    "partner_declined": _("partneren avslo"),
-    "co_owner_confirmed": _("medeieren bekreftet"),
-    "co_owner_declined": _("medeieren avslo"),
-    "submitted": _("sendte inn"),
-    "resubmitted": _("sendte inn på nytt"),
-    "returned": _("returnerte for endringer"),
-    "checked": _("godkjente formell kontroll"),
-    "withdrawn": _("trakk behovsmeldingen"),
-}
 
 
 def _viewable(request: HttpRequest, pk: int) -> NeedsReport:
@@ -73,7 +51,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     co_owner_links = [
         (link, can_answer_as_co_owner(user, link) and report.is_editable) for link in report.co_owner_links.all()
     ]
-    events = [(event, VERBS.get(event.verb, event.verb)) for event in events_for(report)]
+    events = [(event, verb_label(event.verb)) for event in events_for(report)]
     return render(
         request,
         "needs/detail.html",
