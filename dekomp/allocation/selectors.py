@@ -15,6 +15,7 @@ from dekomp.core.exports import Sheet
 from dekomp.core.formatting import format_nok
 from dekomp.needs.models import BudgetLine, NeedsReport
 from dekomp.organisations.models import PARTNER_KINDS, Forum, Region, WorkingGroup
+from dekomp.schemes.commitments import committed_by_other_rounds
 from dekomp.schemes.models import Frame, Round, RoundStatus, Scheme
 
 from .apportionment import apportion
@@ -60,6 +61,7 @@ class EnvelopesPage:
     scheme: Scheme
     years: list[int]
     frames: list[Decimal | None]
+    committed: list[Decimal]
     regions: list[Region]
     rows: list[EnvelopeRow]
     year_totals: list[Decimal]
@@ -69,6 +71,19 @@ class EnvelopesPage:
     @property
     def frame_total(self) -> Decimal:
         return sum((frame or ZERO for frame in self.frames), ZERO)
+
+    @property
+    def free(self) -> list[Decimal | None]:
+        """Per year, what the envelopes split: the frame less what other rounds' decisions already commit."""
+        return [None if f is None else max(f - c, ZERO) for f, c in zip(self.frames, self.committed, strict=True)]
+
+    @property
+    def committed_total(self) -> Decimal:
+        return sum(self.committed, ZERO)
+
+    @property
+    def free_total(self) -> Decimal:
+        return sum((free or ZERO for free in self.free), ZERO)
 
     @property
     def total(self) -> Decimal:
@@ -92,8 +107,9 @@ class EnvelopesPage:
 
 
 def envelopes_page(*, round: Round, scheme: Scheme) -> EnvelopesPage:
-    """Everything the envelopes page shows for one scheme in a round (five queries)."""
+    """Everything the envelopes page shows for one scheme in a round (a fixed number of queries)."""
     frames = dict(Frame.objects.filter(round=round, scheme=scheme).values_list("budget_year", "amount"))
+    committed = committed_by_other_rounds(round=round, scheme=scheme)
     years = sorted(frames) or list(round.budget_years)
     regions = list(Region.objects.filter(office_id=round.office_id, working_group__isnull=False).order_by("name"))
     envelopes = {(e.region_id, e.budget_year): e for e in Envelope.objects.filter(round=round, scheme=scheme)}
@@ -115,6 +131,7 @@ def envelopes_page(*, round: Round, scheme: Scheme) -> EnvelopesPage:
         scheme=scheme,
         years=years,
         frames=[frames.get(year) for year in years],
+        committed=[committed.get(year, ZERO) for year in years],
         regions=regions,
         rows=rows if envelopes else [],
         year_totals=year_totals,

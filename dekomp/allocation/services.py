@@ -71,10 +71,17 @@ def envelopes_set(
     source_year: int | None = None,
     typed: dict[tuple[int, int], Decimal] | None = None,
 ) -> list[Envelope]:
-    """Split the scheme's frame in every budget year into regional envelopes that add up to it to the krone."""
+    """Split the scheme's free frame in every budget year into regional envelopes that add up to it to the krone.
+
+    The free frame is the frame less what other rounds' decisions already commit in that year (their years 2 and 3).
+    """
     if not can_set_envelopes(by, round):
         raise PermissionDenied
-    frames = {frame.budget_year: int(frame.amount) for frame in round.frames.filter(scheme=scheme)}
+    committed = committed_by_other_rounds(round=round, scheme=scheme)
+    frames = {
+        frame.budget_year: max(int(frame.amount - committed.get(frame.budget_year, 0)), 0)
+        for frame in round.frames.filter(scheme=scheme)
+    }
     if not frames:
         raise ValidationError(_("Runden har ingen ramme for %(scheme)s.") % {"scheme": scheme.short_name})
     if kind not in KeyKind.values:
@@ -94,7 +101,7 @@ def envelopes_set(
                 errors.append(_("Beløpene for %(year)s kan ikke være negative.") % {"year": year})
             elif sum(values) != frame:
                 errors.append(
-                    _("De regionale rammene for %(year)s summerer til %(sum)s, men rammen er %(frame)s.")
+                    _("De regionale rammene for %(year)s summerer til %(sum)s, men den ledige rammen er %(frame)s.")
                     % {"year": year, "sum": _fmt(sum(values)), "frame": _fmt(frame)}
                 )
             for region_id in weights:

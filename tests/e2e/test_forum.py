@@ -30,7 +30,9 @@ def test_envelopes_proposal_override_meeting_and_approval(page, tmp_path):
     with page.expect_navigation():
         page.get_by_role("button", name="Sett de regionale rammene").click()
     assert not page.locator("ds-error-summary").count(), page.locator("ds-error-summary").inner_text()
-    assert page.get_by_test_id("envelope-total").inner_text() == page.get_by_test_id("frame-total").inner_text()
+    # The envelopes split the free frame: the frame less what last year's decisions already commit.
+    assert page.get_by_test_id("envelope-total").inner_text() == page.get_by_test_id("free-total").inner_text()
+    assert nok_to_int(page.get_by_test_id("committed-total").inner_text()) > 0
     assert_accessible(page)
     page.get_by_label("I rangert rekkefølge").check()
     with page.expect_navigation():

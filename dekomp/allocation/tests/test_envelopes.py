@@ -84,7 +84,7 @@ def test_typed_envelopes_that_do_not_add_up_are_refused(world, setup):
             method="largest_remainder",
             typed=typed,
         )
-    assert "summerer til 10\u00a0000\u00a0000 kr, men rammen er 10\u00a0000\u00a0001 kr" in caught.value.messages[0]
+    assert "summerer til 10\u00a0000\u00a0000 kr, men den ledige rammen er 10\u00a0000\u00a0001 kr" in caught.value.messages[0]
     assert sorted(Envelope.objects.values_list("region_id", "budget_year", "amount")) == before
     typed[(second.pk, 2027)] = Decimal(4_000_001)
     typed[(second.pk, 2028)] = Decimal(4_000_001)
@@ -109,3 +109,27 @@ def test_key_from_data_needs_its_source_and_only_the_office_sets_envelopes(world
     for persona in ("forum_member", "wg_member", "other_caseworker", "owner"):
         with pytest.raises(PermissionDenied):
             envelopes_set(by=world.users[persona], round=round, scheme=scheme, kind="like", method="largest_remainder")
+
+
+def test_envelopes_split_the_frame_less_what_other_rounds_commit(world):
+    """Years 2 and 3 of last year's decisions bind money: the envelopes add up to the free frame, not the frame."""
+    from dekomp.decisions.tests.factories import decided
+
+    earlier = open_round(world.office, name="Fjorårets runde")
+    decisions = decided(world, 2, round=earlier)
+    later = open_round(world.office, name="Årets runde")
+    later.first_budget_year = earlier.first_budget_year + 1
+    later.save()
+    scheme = decisions[0].report.scheme
+    envelopes = envelopes_set(
+        by=world.users["caseworker"], round=later, scheme=scheme, kind="like", method="largest_remainder"
+    )
+    committed = sum(
+        line.amount
+        for decision in decisions
+        for line in decision.lines.all()
+        if line.budget_year == later.first_budget_year
+    )
+    frame = later.frames.get(scheme=scheme, budget_year=later.first_budget_year).amount
+    assert committed > 0
+    assert sum(e.amount for e in envelopes if e.budget_year == later.first_budget_year) == frame - committed

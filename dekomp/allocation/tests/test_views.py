@@ -82,7 +82,7 @@ def test_envelopes_page_sets_a_key_and_keeps_typed_amounts_on_an_error(world, pr
     response = client.post(url, data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "ds-error-summary" in html and "men rammen er" in html
+    assert "ds-error-summary" in html and "men den ledige rammen er" in html
     assert 'value="999 999"' in html  # what was typed is kept
     assert set(Envelope.objects.filter(round=round).values_list("amount", flat=True)) != {Decimal(999_999)}
     data |= {f"typed_{world.region.pk}_{year}": str(FRAME) for year in round.budget_years}
