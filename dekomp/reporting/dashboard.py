@@ -215,7 +215,7 @@ def _totals(lines: QuerySet[DecisionLine], *fields: str) -> list[tuple]:
 
 
 def _breakdown(key: str, title: str, label_heading: str, rows: list[tuple[str, Decimal]], note: str = "") -> Breakdown:
-    description = _("Liggende stolper, ett per rad, med beløpet ved stolpen. De samme tallene står i tabellen.")
+    description = _("Liggende stolper, én per rad, med beløpet ved stolpen. De samme tallene står i tabellen.")
     chart = bar_chart(
         key=key,
         title=title,

@@ -40,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Frame vs. committed vs. paid and committed money by region, scheme, theme, partner and year, as charts and
     tables."""
     if not can_view_any_dashboard(request.user):
-        raise PermissionDenied(_("Oversikten over midlene er for ansatte hos statsforvalteren og nasjonale lesere."))
+        raise PermissionDenied(_("Oversikten over midlene er for ansatte hos Statsforvalteren og nasjonale lesere."))
     allowed = reads.dashboard_offices(request.user)
     offices = allowed
     slug = request.GET.get("kontor", "")
