@@ -84,7 +84,8 @@ def test_typed_envelopes_that_do_not_add_up_are_refused(world, setup):
             method="largest_remainder",
             typed=typed,
         )
-    assert "summerer til 10\u00a0000\u00a0000 kr, men den ledige rammen er 10\u00a0000\u00a0001 kr" in caught.value.messages[0]
+    message = caught.value.messages[0]
+    assert "summerer til 10\u00a0000\u00a0000 kr, men den ledige rammen er 10\u00a0000\u00a0001 kr" in message
     assert sorted(Envelope.objects.values_list("region_id", "budget_year", "amount")) == before
     typed[(second.pk, 2027)] = Decimal(4_000_001)
     typed[(second.pk, 2028)] = Decimal(4_000_001)
