@@ -73,6 +73,15 @@ run: demo ## Set up, migrate SQLite, load the demo and serve at http://127.0.0.1
 worker: migrate ## Run the background task worker
 	$(MANAGE) db_worker
 
+.PHONY: backup
+backup: ## Back up the database in DATABASE_URL and the uploaded files (BACKUP=DIR, default backups/dekomp-<time>)
+	bash scripts/backup.sh $(BACKUP)
+
+.PHONY: restore
+restore: ## Restore BACKUP=DIR into DATABASE_URL and DJANGO_MEDIA_ROOT (FORCE=1 replaces what is there)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=DIR [FORCE=1]" >&2; exit 2; }
+	bash scripts/restore.sh $(if $(FORCE),--force) $(BACKUP)
+
 .PHONY: test-setup
 test-setup: setup $(STAMPS)/venv-test
 	bash scripts/system-packages.sh test
@@ -94,6 +103,10 @@ lint: $(STAMPS)/venv-test ## Check style (ruff) and missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run --verbosity 0
+
+.PHONY: audit
+audit: $(STAMPS)/venv-test ## Check the installed Python packages for known vulnerabilities (pip-audit; needs PyPI)
+	$(BIN)/python scripts/audit.py
 
 .PHONY: fmt
 fmt: $(STAMPS)/venv-test ## Format the code and fix what ruff can

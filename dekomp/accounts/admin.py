@@ -8,9 +8,11 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import ForumMembership, OfficeMembership, OrganisationMembership, User, WorkingGroupMembership
 from .permissions import administered_office_ids, can_use_admin
+from .services import two_factor_reset
 
 admin.site.site_header = _("Lokal kompetanseutvikling – administrasjon")
 admin.site.site_title = _("Administrasjon")
@@ -72,6 +74,21 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"fields": ["email", "full_name", "language"]})]
     add_form = UserCreationForm
     inlines = [OfficeMembershipInline, OrganisationMembershipInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Nullstill tofaktorinnlogging (mistet telefon)"))
+    def reset_two_factor(self, request: HttpRequest, queryset) -> None:
+        """The chosen users set up their authenticator app again at their next login."""
+        count = sum(two_factor_reset(user=user, by=request.user) for user in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s bruker må sette opp tofaktorinnlogging på nytt ved neste innlogging.",
+                "%(count)s brukere må sette opp tofaktorinnlogging på nytt ved neste innlogging.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def get_queryset(self, request: HttpRequest):
         queryset = super().get_queryset(request)

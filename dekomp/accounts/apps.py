@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "dekomp.accounts"
     verbose_name = _("Brukere og roller")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the login receiver

@@ -50,3 +50,23 @@ class ResetRequestForm(DesignsystemetFormMixin, PasswordResetForm):
 
 class NewPasswordForm(DesignsystemetFormMixin, SetPasswordForm):
     """Choose a new password after following the link."""
+
+
+class TwoFactorCodeForm(DesignsystemetFormMixin, forms.Form):
+    """The six-digit code from the authenticator app."""
+
+    code = forms.CharField(
+        label=_("Kode fra appen"),
+        help_text=_("Seks sifre. Koden skifter hvert 30. sekund."),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "spellcheck": "false"}
+        ),
+        error_messages={"required": _("Skriv inn koden fra appen.")},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Koden har seks sifre. Skriv inn sifrene appen viser nå."))
+        return code

@@ -211,3 +211,26 @@ class OfficeMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.office} ({self.get_role_display()})"
+
+
+class TwoFactorDevice(TimeStampedModel):
+    """A user's authenticator app (TOTP, RFC 6238): the shared secret, whether it is set up, and failed codes."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor_device")
+    secret = models.CharField(_("hemmelig nøkkel"), max_length=64)
+    confirmed_at = models.DateTimeField(_("tatt i bruk"), null=True, blank=True)
+    # The time step of the last accepted code: a code is never accepted twice (RFC 6238, section 5.2).
+    last_used_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(_("sperret til"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tofaktorenhet")
+        verbose_name_plural = _("tofaktorenheter")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({_('i bruk') if self.confirmed_at else _('ikke satt opp')})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -1,4 +1,4 @@
-"""Account URLs: login, logout, password reset."""
+"""Account URLs: login, the second factor, logout, password reset."""
 
 from django.urls import path
 
@@ -9,6 +9,8 @@ app_name = "accounts"
 urlpatterns = [
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", views.LogoutView.as_view(), name="logout"),
+    path("kode/", views.two_factor_verify_page, name="two_factor_verify"),
+    path("kode/oppsett/", views.two_factor_setup_page, name="two_factor_setup"),
     path("glemt-passord/", views.PasswordResetView.as_view(), name="password_reset"),
     path("glemt-passord/sendt/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -8,7 +8,7 @@ from django.urls import resolve
 
 from dekomp.home.demo.personas import DEMO_PASSWORD, PERSONAS
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, skip_two_factor_step, two_factor_code
 
 pytestmark = pytest.mark.e2e
 
@@ -19,6 +19,16 @@ def log_in(page, email: str) -> None:
     page.get_by_label("Passord").fill(DEMO_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Logg inn").click()
+    for _attempt in range(2):
+        if urlparse(page.url).path != "/konto/kode/":
+            return
+        # Office staff: the code from the demo's published TOTP secret.
+        page.get_by_label("Kode fra appen").fill(two_factor_code(email))
+        with page.expect_navigation():
+            page.locator("main").get_by_role("button", name="Logg inn").click()
+        if urlparse(page.url).path == "/konto/kode/":
+            skip_two_factor_step(email)  # someone else used this code: the next try waits for a later one
+    assert urlparse(page.url).path != "/konto/kode/", f"the code page did not let {email} in"
 
 
 def switch_language(page, label: str, code: str) -> None:
@@ -83,6 +93,11 @@ def test_keyboard_user_can_log_in_and_skip_to_content(page):
     page.keyboard.type("saksbehandler@demo.no")
     page.keyboard.press("Tab")
     page.keyboard.type(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # Office staff give the code next: the code field has focus, Enter sends it.
+    assert page.evaluate("document.activeElement.id") == "id_code"
+    page.keyboard.type(two_factor_code("saksbehandler@demo.no"))
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert resolve(urlparse(page.url).path).view_name == "home:office"

@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from dekomp.accounts.models import (
     BodyRole,
@@ -16,6 +17,7 @@ from dekomp.accounts.models import (
     OfficeRole,
     OrganisationMembership,
     OrganisationRole,
+    TwoFactorDevice,
     User,
     WorkingGroupMembership,
 )
@@ -35,7 +37,7 @@ from dekomp.organisations.models import (
 )
 from dekomp.organisations.validators import synthetic_orgnrs
 
-from .personas import DEMO_OFFICE_SLUG, DEMO_PASSWORD, OTHER_OFFICE_SLUG, PERSONAS
+from .personas import DEMO_OFFICE_SLUG, DEMO_PASSWORD, DEMO_TOTP_SECRET, OTHER_OFFICE_SLUG, PERSONAS
 
 SEED = 2026
 
@@ -588,6 +590,16 @@ def _build_people(
     ]
     for email, at_office, role in office_roles:
         OfficeMembership.objects.update_or_create(user=people[email], office=at_office, defaults={"role": role})
+        # Office staff log in with a code too: the demo's authenticator secret is published (README, demo_logins).
+        TwoFactorDevice.objects.update_or_create(
+            user=people[email],
+            defaults={
+                "secret": DEMO_TOTP_SECRET,
+                "confirmed_at": timezone.now(),
+                "failed_attempts": 0,
+                "locked_until": None,
+            },
+        )
     User.objects.filter(email="embetsadmin@demo.no").update(is_staff=True)
     User.objects.filter(email="udir@demo.no").update(is_national_reader=True)
 

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the published password of the demo users
+# The published TOTP secret of the demo's office staff (they log in with a code after the password): add it to an
+# authenticator app, or compute the code with `python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"`.
+DEMO_TOTP_SECRET = "DEKOMPDEMOTOTPSECRETFORSTAFF2345"  # noqa: S105 - published, like the password
 DEMO_OFFICE_SLUG = "ostfold-buskerud-oslo-og-akershus"
 OTHER_OFFICE_SLUG = "vestland"
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from dekomp.home.demo.personas import DEMO_PASSWORD, PERSONAS
+from dekomp.home.demo.personas import DEMO_PASSWORD, DEMO_TOTP_SECRET, PERSONAS
 
 
 class Command(BaseCommand):
@@ -17,4 +17,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.MIGRATE_HEADING(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for persona in PERSONAS:
             self.stdout.write(f"  {persona.email.ljust(width)}  {persona.description}")
+        self.stdout.write(
+            f"Office staff (home:office) then give a code: add the TOTP secret {DEMO_TOTP_SECRET} to an authenticator "
+            "app, or run: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('" + DEMO_TOTP_SECRET + "').now())\""
+        )
         self.stdout.write(f"Open http://{options['host']}:{options['port']} and log in as one of them.")
