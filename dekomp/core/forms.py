@@ -44,6 +44,22 @@ class DesignsystemetFormMixin:
                 widget.attrs["aria-describedby"] = " ".join(described)
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, but an id too large for the database is an invalid choice, not a server error.
+
+    Fuzzing found this: on SQLite a posted id such as 99999999999999999999 made the ``pk__in`` query raise
+    OverflowError ("Python int too large to convert to SQLite INTEGER"), a 500. Django guards exact lookups, not ``in``.
+    """
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": value[0]}
+            ) from None
+
+
 def add_domain_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: keyed messages on their fields, the rest at the top."""
     if hasattr(error, "error_dict"):

@@ -1,8 +1,9 @@
 """Health check and friendly error pages in the user's language."""
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -40,6 +41,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "errors/404.html", status=404)
 
 
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503 page when the database cannot be reached, rendered without it (no user, no context processors)."""
+    response = HttpResponse(loader.get_template("errors/503.html").render({"request": request}), status=503)
+    response["Retry-After"] = "120"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Render the 500 page without touching the database (it may be what failed)."""
+    """Render the 500 page without touching the database (it may be what failed).
+
+    When the error being handled is the database going away (raised before any view ran, e.g. while loading the
+    session), the 503 page says so instead.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable(request)
     return HttpResponse(loader.get_template("errors/500.html").render({"request": request}), status=500)

@@ -1,10 +1,13 @@
-"""Background work for decisions: e-mailing the decision letter, in the owner's written standard."""
+"""Background work for decisions: e-mailing the decision letter (through the e-mail outbox), in the owner's written
+standard."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+
+from dekomp.core import outbox
 
 
 @task()
@@ -28,7 +31,9 @@ def send_decision_letter(decision_id: int) -> None:
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, letter_recipients(decision))
     with decision.letter.open("rb") as pdf:
         message.attach(letter_filename(decision), pdf.read(), "application/pdf")
-    message.send()
+    # Kept in the outbox until the mail server takes it; one message per letter, however often the task runs.
+    sent = decision.letter_sent_at.isoformat() if decision.letter_sent_at else decision.letter.name
+    outbox.send(message, key=f"decisions.letter:{decision.pk}:{sent}")
 
 
 @task()

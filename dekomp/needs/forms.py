@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dekomp.core.forms import AmountField, DesignsystemetFormMixin
+from dekomp.core.forms import AmountField, DesignsystemetFormMixin, ModelMultipleChoiceField
 from dekomp.organisations.models import Organisation, Region, Unit
 from dekomp.schemes.models import ActivityType, Round, Scheme, Theme
 
@@ -58,7 +58,7 @@ class BasicsForm(VersionedForm):
     region = forms.ModelChoiceField(
         queryset=Region.objects.none(), label=_("Region eller nettverk"), error_messages={"required": _("Velg region.")}
     )
-    co_owners = forms.ModelMultipleChoiceField(
+    co_owners = ModelMultipleChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
         label=_("Medeiere (for nettverk)"),
@@ -81,7 +81,7 @@ class BasicsForm(VersionedForm):
 
 
 class UnitsForm(VersionedForm):
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         queryset=Unit.objects.none(),
         label=_("Skoler og barnehager som er med"),
         widget=forms.CheckboxSelectMultiple,
@@ -152,10 +152,10 @@ class ContentForm(VersionedForm):
         help_text=_("Hvilke data, kartlegginger eller erfaringer bygger dere på?"),
     )
     goals = forms.CharField(label=_("Mål"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         queryset=Theme.objects.none(), label=_("Temaer"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    activity_types = forms.ModelMultipleChoiceField(
+    activity_types = ModelMultipleChoiceField(
         queryset=ActivityType.objects.none(),
         label=_("Tiltakstyper"),
         required=False,

@@ -258,6 +258,10 @@ def needs_report_save_basics(
         errors = {}
         if not title.strip():
             errors["title"] = _("Gi tiltaket et navn.")
+        # Fuzzing found this: a title over the column's 200 characters was saved as it was (DataError on
+        # PostgreSQL, an invalid row on SQLite); the form limits it, the service did not.
+        elif len(title.strip()) > NeedsReport._meta.get_field("title").max_length:
+            errors["title"] = _("Navnet på tiltaket kan ha høyst 200 tegn.")
         if region is not None and region.office_id != locked.round.office_id:
             errors["region"] = _("Regionen hører ikke til embetet som har runden.")
         bad = [o.name for o in co_owners if not o.is_owner or o.pk == locked.owner_id]

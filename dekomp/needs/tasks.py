@@ -1,10 +1,12 @@
-"""Background work for needs reports: the receipt e-mail after submission."""
+"""Background work for needs reports: the receipt e-mail after submission (through the e-mail outbox)."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+
+from dekomp.core import outbox
 
 from .models import Submission
 
@@ -28,4 +30,5 @@ def send_submission_receipt(submission_id: int) -> None:
             receipt_pdf(submission),
             "application/pdf",
         )
-        message.send()
+        # Kept in the outbox until the mail server takes it; the key makes a second run of the task send nothing.
+        outbox.send(message, key=f"needs.receipt:{submission.pk}")

@@ -1,6 +1,7 @@
 """Background work for recipients' reports: reminders, requests for more, and notices of settled unused money.
 
-Every e-mail goes to the recipient organisation's address and its submitters, in the organisation's målform.
+Every e-mail goes to the recipient organisation's address and its submitters, in the organisation's målform, through
+the e-mail outbox (kept until the mail server takes it).
 """
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from dekomp.core import outbox
+
 from .models import RecipientReport, Reminder, Settlement
 
 
@@ -18,8 +21,13 @@ def _report_url(report: RecipientReport, name: str) -> str:
     return f"{getattr(settings, 'DEKOMP_SITE_URL', '').rstrip('/')}{reverse(name, args=[report.pk])}"
 
 
-def _send(*, report: RecipientReport, template: str, recipients: list[str], context: dict) -> None:
-    """Render ``reporting/email/<template>{_subject,}.txt`` in the recipient's målform and send it."""
+def _send(
+    *, report: RecipientReport, template: str, recipients: list[str], context: dict, key: str | None = None
+) -> None:
+    """Render ``reporting/email/<template>{_subject,}.txt`` in the recipient's målform and send it.
+
+    ``key`` names the e-mail in the outbox, so a task run twice sends it once.
+    """
     if not recipients:
         return
     language = report.recipient.malform or settings.LANGUAGE_CODE
@@ -35,7 +43,10 @@ def _send(*, report: RecipientReport, template: str, recipients: list[str], cont
         }
         subject = " ".join(render_to_string(f"reporting/email/{template}_subject.txt", context).split())
         body = render_to_string(f"reporting/email/{template}.txt", context)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, headers={"Content-Language": language}).send()
+    message = EmailMessage(
+        subject, body, settings.DEFAULT_FROM_EMAIL, recipients, headers={"Content-Language": language}
+    )
+    outbox.send(message, key=key)
 
 
 def _report(pk: int) -> RecipientReport:
@@ -54,6 +65,7 @@ def send_report_reminder(reminder_id: int) -> None:
         template=f"reminder_{reminder.kind}",
         recipients=list(reminder.recipients),
         context={"reminder": reminder},
+        key=f"reporting.reminder:{reminder.pk}",
     )
 
 
@@ -83,4 +95,5 @@ def send_settlement_notice(settlement_id: int) -> None:
         template=f"settlement_{settlement.kind}",
         recipients=reminder_addresses([report.recipient])[report.recipient_id],
         context={"settlement": settlement},
+        key=f"reporting.settlement:{settlement.pk}",
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dekomp.core.exports import csv_response, xlsx_response
-from dekomp.core.forms import DesignsystemetFormMixin
+from dekomp.core.forms import DesignsystemetFormMixin, ModelMultipleChoiceField
 from dekomp.organisations.models import Organisation, Region
 from dekomp.schemes.models import Round, Scheme, Theme
 from dekomp.schemes.permissions import can_view_round_setup
@@ -110,7 +110,7 @@ class OverviewFilterForm(DesignsystemetFormMixin, forms.Form):
 class BatchForm(forms.Form):
     """The reports ticked in the overview and what to do with them."""
 
-    valgt = forms.ModelMultipleChoiceField(
+    valgt = ModelMultipleChoiceField(
         queryset=NeedsReport.objects.none(),
         error_messages={"required": gettext_lazy("Velg minst én behovsmelding.")},
     )
