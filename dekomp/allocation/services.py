@@ -23,6 +23,7 @@ from . import solver
 from .apportionment import apportion, equal_weights
 from .models import (
     AllocationRun,
+    ApportionmentMethod,
     Attendance,
     Envelope,
     EnvelopeKey,
@@ -86,6 +87,14 @@ def envelopes_set(
         raise ValidationError(_("Runden har ingen ramme for %(scheme)s.") % {"scheme": scheme.short_name})
     if kind not in KeyKind.values:
         raise ValidationError({"kind": _("Ukjent fordelingsnøkkel.")})
+    # Fuzzing found these: an unknown method made apportion() raise ValueError, a source over 200 characters or a
+    # year outside 0–32767 did not fit the EnvelopeKey's columns (DataError/IntegrityError). Refused as the form does.
+    if method not in ApportionmentMethod.values:
+        raise ValidationError({"method": _("Ukjent fordelingsmetode.")})
+    if len(source.strip()) > EnvelopeKey._meta.get_field("source").max_length:
+        raise ValidationError({"source": _("Datakilden kan ha høyst 200 tegn.")})
+    if source_year is not None and not 2000 <= source_year <= 2100:
+        raise ValidationError({"source_year": _("Oppgi et år mellom 2000 og 2100.")})
     weights = region_weights(round=round, scheme=scheme, kind=kind if kind != KeyKind.TYPED else KeyKind.EQUAL)
     if not weights:
         raise ValidationError(_("Embetet har ingen regioner med arbeidsgruppe å fordele til."))

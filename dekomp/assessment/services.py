@@ -155,7 +155,11 @@ def ranking_entry_save(
         if not can_rank(by, locked):
             raise PermissionDenied
         _refuse_if_recused(by, report)
-        entry = RankingEntry.objects.get(ranking=locked, report=report)
+        # Fuzzing found this: a report outside the ranking (removed by ranking_sync since the page was loaded, or
+        # a forged request) raised DoesNotExist, a server error. It is refused like ranking_move refuses it.
+        entry = RankingEntry.objects.filter(ranking=locked, report=report).first()
+        if entry is None:
+            raise ValidationError(_("Behovsmeldingen er ikke med i denne prioriteringen."))
         requested = requested_per_year([report])[report.pk]
         errors = {}
         for year, (recommended, minimum) in amounts.items():

@@ -6,7 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dekomp.core.formatting import format_nok
-from dekomp.core.forms import AmountField, DesignsystemetFormMixin
+from dekomp.core.forms import AmountField, DesignsystemetFormMixin, ModelMultipleChoiceField
 from dekomp.organisations.models import Unit
 
 from .models import RecipientReport, ReportStatus, SettlementKind
@@ -26,7 +26,7 @@ class ReportForm(DesignsystemetFormMixin, forms.Form):
         required=False,
         max_length=MAX_TEXT,
     )
-    units_reached = forms.ModelMultipleChoiceField(
+    units_reached = ModelMultipleChoiceField(
         queryset=Unit.objects.none(),
         label=_("Skoler og barnehager som var med"),
         widget=forms.CheckboxSelectMultiple,

@@ -414,6 +414,10 @@ def report_settle(
             errors["kind"] = _("Velg om pengene skal kreves tilbake eller overføres.")
         if amount is None or amount <= 0:
             errors["amount"] = _("Skriv et beløp større enn 0.")
+        # Fuzzing found this: 0.01 kr passed the check above and was stored as 0 kr (whole kroner), breaking the
+        # settlement's "amount > 0" constraint. The form takes whole kroner only; so does the service now.
+        elif amount != amount.to_integral_value():
+            errors["amount"] = _("Skriv beløpet i hele kroner.")
         elif amount > unused:
             errors["amount"] = _("Beløpet (%(amount)s) kan ikke være høyere enn de ubrukte midlene (%(unused)s).") % {
                 "amount": _kr(amount),
