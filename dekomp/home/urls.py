@@ -1,6 +1,6 @@
 """Home URLs: the dispatcher and one home per kind of role."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("forum/<int:pk>/", views.forum_home, name="forum"),
     path("embete/<slug:slug>/", views.office_home, name="office"),
     path("nasjonalt/", views.national_home, name="national"),
+    path("", include("dekomp.home.urls_privacy")),
 ]

@@ -47,11 +47,11 @@ from dekomp.assessment.models import (
 )
 from dekomp.decisions import letters
 from dekomp.decisions import services as decisions_services
-from dekomp.decisions.models import Appeal, Decision, DecisionBatch, DecisionLine, Outcome
+from dekomp.decisions.models import Appeal, Decision, DecisionBatch, DecisionLine, DecisionStatus, Outcome
 from dekomp.organisations.models import Organisation, WorkingGroup
 from dekomp.organisations.validators import KONTONR_WEIGHTS
 from dekomp.payouts import services as payouts_services
-from dekomp.payouts.models import Payout, PayoutBatch, RecipientKind
+from dekomp.payouts.models import BatchStatus, Payout, PayoutBatch, RecipientKind
 from dekomp.reporting import services as reporting_services
 from dekomp.reporting.models import RecipientReport, Reminder, ReportStatus, Settlement
 from dekomp.reporting.services import ReportInput
@@ -188,8 +188,9 @@ def bank_account_for(organisation: Organisation) -> str:
         base += 1
 
 
-# Owners in last year's round who have not accepted the terms yet (the home shows them the button).
-NOT_YET_ACCEPTED = 2
+# Owners in last year's round who have not accepted the terms yet (their home shows them the button): persona logins
+# where the round has their decision, so a demo user can try it.
+NOT_YET_ACCEPTED = ("eier.nynorsk@demo.no", "privat@demo.no")
 
 
 def build_decisions(round: Round, recommendation: Recommendation) -> list[Decision]:
@@ -199,13 +200,18 @@ def build_decisions(round: Round, recommendation: Recommendation) -> list[Decisi
     made = decisions_services.decisions_decide(by=caseworker, batch=batch, token=uuid.uuid4())
     letters.letters_send(by=caseworker, batch=batch, token=uuid.uuid4())
     granted = [d for d in made if d.outcome != Outcome.REJECTED]
-    for decision in granted[NOT_YET_ACCEPTED:]:
-        letters.decision_accept(by=_submitter(decision.report.owner), decision=decision)
+    for decision in granted:
+        submitter = _submitter(decision.report.owner)
+        if submitter.email not in NOT_YET_ACCEPTED:
+            letters.decision_accept(by=submitter, decision=decision)
     # When it happened in the story: decided after the forum's meeting, letters a week later, accepted in May.
     decided_at = _at(round.year, 4, 28)
     Decision.objects.filter(batch=batch).update(decided_at=decided_at, letter_sent_at=_at(round.year, 5, 5))
     Decision.objects.filter(batch=batch, accepted_at__isnull=False).update(accepted_at=_at(round.year, 5, 12))
-    DecisionBatch.objects.filter(pk=batch.pk).update(decided_at=decided_at)
+    DecisionBatch.objects.filter(pk=batch.pk).update(decided_at=decided_at, created_at=_at(round.year, 4, 27))
+    Recommendation.objects.filter(pk=recommendation.pk).update(
+        approved_at=round.forum_meeting or _at(round.year, 4, 20)
+    )
     return made
 
 
@@ -230,7 +236,7 @@ def build_payouts(actors: DemoActors, round: Round) -> list[PayoutBatch]:
         batch.refresh_from_db()
         batches.append(payouts_services.payout_batch_mark_paid(by=caseworker, batch=batch, version=batch.version))
     PayoutBatch.objects.filter(pk__in=[b.pk for b in batches]).update(
-        exported_at=_at(round.year, 6, 10), paid_at=_at(round.year, 6, 14)
+        created_at=_at(round.year, 6, 9), exported_at=_at(round.year, 6, 10), paid_at=_at(round.year, 6, 14)
     )
     return batches
 
@@ -239,7 +245,11 @@ def build_reports(round: Round) -> list[RecipientReport]:
     """Two recipients have already sent in their report for the first year: one used it all, one did not."""
     sent = []
     reports = RecipientReport.objects.filter(
-        line__decision__report__round=round, budget_year=round.first_budget_year, status=ReportStatus.EXPECTED
+        line__decision__report__round=round,
+        line__decision__status=DecisionStatus.ACCEPTED,
+        line__payout__batch__status=BatchStatus.PAID,
+        budget_year=round.first_budget_year,
+        status=ReportStatus.EXPECTED,
     ).select_related("line__decision__report__owner", "recipient")
     owners = [
         r for r in reports.order_by("line__decision__number", "pk") if r.recipient_id == r.line.decision.report.owner_id
