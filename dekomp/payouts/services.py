@@ -127,17 +127,20 @@ def payout_batch_create(
     The same token twice (a double click) gives the same batch. Recipients with an overdue report are included but
     held; recipients without a valid account number are included and named on the batch page.
     """
-    earlier = PayoutBatch.objects.filter(token=token).first()
-    if earlier is not None:
-        if earlier.office_id != office.pk or not can_manage_payouts(by, office):
-            raise PermissionDenied
-        return earlier
     if not can_manage_payouts(by, office):
         raise PermissionDenied
     if recipient_kind not in RecipientKind.values:
         raise ValidationError({"recipient_kind": _("Velg om bunken er for eiere eller for partnere.")})
     # Serialise batch numbering per office (a no-op on SQLite, where writers are serialised anyway).
     Office.objects.select_for_update().filter(pk=office.pk).first()
+    # Look the token up only now, under the office lock: a double click's second request waits here for the
+    # first to commit and then finds its batch. Looked up before the lock, it missed the batch being made and was
+    # refused with "nothing to pay" (the lines were taken) instead of getting the same batch (tests/test_concurrency).
+    earlier = PayoutBatch.objects.filter(token=token).first()
+    if earlier is not None:
+        if earlier.office_id != office.pk:
+            raise PermissionDenied
+        return earlier
     kind_label = RecipientKind(recipient_kind).label
     candidates = lines_for_kind(office, budget_year=budget_year, recipient_kind=recipient_kind)
     lines = list(
