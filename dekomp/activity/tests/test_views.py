@@ -128,6 +128,8 @@ def test_user_log_shows_what_they_did_at_this_office_only(world, trail):
     events = trail.events
     assert _event_rows(response) == {events["checked"].pk, events["decision"].pk, events["names_report"].pk}
     assert world.office.name in response.content.decode()
+    # The admin reaches the anonymisation of this person from their log.
+    assert reverse("home:anonymise", args=[world.users["caseworker"].pk]) in response.content.decode()
 
 
 def test_an_admin_of_office_b_reads_office_b_only(world, trail):
