@@ -187,9 +187,10 @@ MATRIX: dict[str, Case] = {
     ),
     "schemes:round_list": Case(lambda w: [w.office.slug], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
     "schemes:round_detail": Case(lambda w: [w.round.pk], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
-    # Only office admins move a round; with no status chosen the page comes back with an error message.
+    # Only office admins move a round (the confirmation page, then the move); with no status chosen they are sent
+    # back to the round's page with an error message.
     "schemes:round_transition": Case(
-        lambda w: [w.round.pk], {"GET": logged_in(405), "POST": only("office_admin", ok=302)}
+        lambda w: [w.round.pk], {"GET": only("office_admin", ok=302), "POST": only("office_admin", ok=302)}
     ),
     # An empty form is shown again with its errors.
     "schemes:reopen": Case(lambda w: [w.round.pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF)}),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max, Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dekomp.accounts.models import BodyRole, ForumMembership, User
@@ -17,6 +18,7 @@ from dekomp.needs.models import BudgetLine, NeedsReport
 from dekomp.organisations.models import PARTNER_KINDS, Forum, Region, WorkingGroup
 from dekomp.schemes.commitments import committed_by_other_rounds
 from dekomp.schemes.models import Frame, Round, RoundStatus, Scheme
+from dekomp.schemes.workflow import Outstanding
 
 from .apportionment import apportion
 from .models import (
@@ -659,3 +661,14 @@ def export_sheets(ws: Workspace) -> list[Sheet]:
             rows=totals,
         ),
     ]
+
+
+def round_outstanding(round: Round, to: str) -> list[Outstanding]:
+    """Moving the round to decisions: the forum has not approved a recommendation for it."""
+    if to != RoundStatus.DECISION:
+        return []
+    if Recommendation.objects.filter(round=round, status=RecommendationStatus.APPROVED).exists():
+        return []
+    forum = forum_for_round(round)
+    url = reverse("allocation:workspace", args=[forum.pk, round.pk]) if forum else ""
+    return [Outstanding("recommendation_missing", _("Samarbeidsforumet har ikke vedtatt en innstilling."), url)]

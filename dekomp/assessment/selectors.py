@@ -5,13 +5,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dekomp.accounts.models import ForumMembership, User, WorkingGroupMembership
 from dekomp.needs.models import BudgetLine, CoOwner, NeedsReport, ReportPartner, Status
 from dekomp.organisations.models import Forum, WorkingGroup
-from dekomp.schemes.models import Round
+from dekomp.schemes.models import Round, RoundStatus
+from dekomp.schemes.workflow import Outstanding
 
-from .models import EntryAmount, Interest, Ranking, RankingEntry, Reassignment, Recusal
+from .models import EntryAmount, Interest, Ranking, RankingEntry, RankingStatus, Reassignment, Recusal
 
 
 @dataclass(frozen=True)
@@ -131,3 +134,24 @@ def body_members(*, working_group: WorkingGroup | None = None, forum: Forum | No
     if working_group is not None:
         return list(User.objects.filter(working_group_memberships__working_group=working_group).distinct())
     return list(User.objects.filter(forum_memberships__forum=forum).distinct())
+
+
+def round_outstanding(round: Round, to: str) -> list[Outstanding]:
+    """Moving the round to the forum's recommendation: the working groups that have not submitted their ranking."""
+    if to != RoundStatus.RECOMMENDATION:
+        return []
+    submitted = set(
+        Ranking.objects.filter(round=round, status=RankingStatus.SUBMITTED).values_list("working_group_id", flat=True)
+    )
+    items = []
+    for group in WorkingGroup.objects.filter(region__office=round.office_id).order_by("name"):
+        if group.pk in submitted or not reports_for_working_group(round=round, working_group=group).exists():
+            continue
+        items.append(
+            Outstanding(
+                "ranking_missing",
+                _("%(group)s har ikke sendt inn prioriteringen.") % {"group": group.name},
+                reverse("assessment:board", args=[round.pk, group.pk]),
+            )
+        )
+    return items

@@ -2,9 +2,13 @@
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import ngettext
 
 from dekomp.organisations.models import Organisation
+from dekomp.schemes.models import Round, RoundStatus
+from dekomp.schemes.workflow import Outstanding
 
 from .models import BudgetLine, CoOwner, NeedsReport, ReportPartner, Status
 
@@ -95,3 +99,33 @@ def budget_table(report: NeedsReport) -> dict:
         "contributions": [contributions.get(year, Decimal(0)) for year in years],
         "contribution_total": sum(contributions.values(), Decimal(0)),
     }
+
+
+def round_outstanding(round: Round, to: str) -> list[Outstanding]:
+    """What moving the round leaves undone among its needs reports: drafts not sent in, reports not checked."""
+    counts = dict(NeedsReport.objects.filter(round=round).values_list("status").annotate(n=Count("pk")))
+    overview = reverse("needs:round_list", args=[round.pk])
+    items = []
+    if to == RoundStatus.CLOSED and (count := counts.get(Status.DRAFT)):
+        message = ngettext(
+            "%(count)s behovsmelding er et utkast som ikke er sendt inn.",
+            "%(count)s behovsmeldinger er utkast som ikke er sendt inn.",
+            count,
+        )
+        items.append(Outstanding("drafts", message % {"count": count}))
+    if to in (RoundStatus.ASSESSMENT, RoundStatus.RECOMMENDATION):
+        if count := counts.get(Status.SUBMITTED):
+            message = ngettext(
+                "%(count)s behovsmelding er sendt inn, men ikke formelt kontrollert.",
+                "%(count)s behovsmeldinger er sendt inn, men ikke formelt kontrollert.",
+                count,
+            )
+            items.append(Outstanding("unchecked", message % {"count": count}, f"{overview}?status={Status.SUBMITTED}"))
+        if count := counts.get(Status.RETURNED):
+            message = ngettext(
+                "%(count)s behovsmelding er returnert for endringer og ikke sendt inn igjen.",
+                "%(count)s behovsmeldinger er returnert for endringer og ikke sendt inn igjen.",
+                count,
+            )
+            items.append(Outstanding("returned", message % {"count": count}, f"{overview}?status={Status.RETURNED}"))
+    return items

@@ -17,7 +17,7 @@ from dekomp.accounts.models import User
 from dekomp.activity.services import record
 from dekomp.core.uploads import check_upload
 from dekomp.organisations.models import Organisation, Region, Unit
-from dekomp.schemes.models import ActivityType, Round, RoundStatus, Scheme, Theme
+from dekomp.schemes.models import ActivityType, DeadlineExtension, Round, RoundStatus, Scheme, Theme
 from dekomp.schemes.selectors import deadline_for
 
 from . import snapshot
@@ -74,6 +74,22 @@ def deadline_passed(report: NeedsReport, now=None) -> bool:
         return False
     deadline = deadline_for(round=report.round, owner=report.owner)
     return deadline is not None and (now or timezone.now()) > deadline
+
+
+# A first submission needs the round open (or closed, for an owner it was reopened for); a report the office
+# returned for changes can come back until the working groups' ranking is over.
+SUBMITTING_ROUND_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED)
+RESUBMITTING_ROUND_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.ASSESSMENT)
+
+
+def round_accepts(report: NeedsReport) -> bool:
+    """True when the report's round takes it in now, by the round's status (the deadline is checked apart)."""
+    status = report.round.status
+    if report.status == Status.RETURNED:
+        return status in RESUBMITTING_ROUND_STATUSES
+    if status == RoundStatus.CLOSED:
+        return DeadlineExtension.objects.filter(round_id=report.round_id, owner_id=report.owner_id).exists()
+    return status in SUBMITTING_ROUND_STATUSES
 
 
 def _locked_for_update(report: NeedsReport, expected_version: int | None) -> NeedsReport:
@@ -632,6 +648,13 @@ def submission_problems(report: NeedsReport, now=None) -> list[Problem]:
     add = lambda step, message: problems.append(Problem(step, message))  # noqa: E731
     if deadline_passed(report, now):
         add("oppsummering", _("Fristen for å sende inn har gått ut."))
+    # The round's status is known only as it is now; checked as of an earlier moment, only the deadline counts.
+    if now is None and not round_accepts(report):
+        add(
+            "oppsummering",
+            _("Runden tar ikke imot behovsmeldinger nå: den har status «%(status)s».")
+            % {"status": report.round.get_status_display()},
+        )
     if not report.title.strip():
         add("grunnlag", _("Tiltaket mangler navn."))
     if report.region_id is None:
@@ -754,6 +777,12 @@ def needs_report_submit(*, by: User, report: NeedsReport, token: uuid.UUID, is_d
             raise ValidationError(
                 _("Behovsmeldingen kan ikke sendes inn fra status «%(status)s».")
                 % {"status": locked.get_status_display()}
+            )
+        if not round_accepts(locked):
+            raise ValidationError(
+                _("Runden tar ikke imot behovsmeldinger nå: den har status «%(status)s».")
+                % {"status": locked.round.get_status_display()},
+                code="round_closed",
             )
         problems = submission_problems(locked)
         if not is_declared:

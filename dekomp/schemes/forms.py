@@ -39,3 +39,16 @@ class ReopenForm(DesignsystemetFormMixin, forms.Form):
     def __init__(self, *args: object, office: Office, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Organisation.objects.owners().in_office(office).order_by("name")
+
+
+class RoundTransitionForm(DesignsystemetFormMixin, forms.Form):
+    """The office admin's confirmation of a round's move: where to, and why (required when it closes early)."""
+
+    to = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        help_text=_("Lagres i rundens historikk. Må fylles ut når runden lukkes før den siste fristen."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -6,14 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dekomp.accounts.permissions import can_view_office
+from dekomp.core.forms import add_domain_errors
 from dekomp.organisations.models import Office
 
-from . import selectors
+from . import selectors, workflow
 from .commitments import committed_by_other_rounds
-from .forms import ReopenForm
+from .forms import ReopenForm, RoundTransitionForm
 from .models import ROUND_TRANSITIONS, Round, RoundStatus
 from .permissions import can_manage_round, can_reopen_for_owner, can_view_round_setup
 from .services import deadline_reopen
@@ -87,19 +88,42 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move the round to the status an office admin chose."""
+    """Move the round to the status an office admin chose, after a page that lists what the move leaves undone."""
     round = _load_round(request, pk)
     if not can_manage_round(request.user, round):
         raise PermissionDenied
-    try:
-        round = round_transition_service(by=request.user, round=round, to=request.POST.get("to", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Runden har nå status «%(status)s».") % {"status": round.get_status_display()})
-    return redirect("schemes:round_detail", pk=round.pk)
+    to = request.POST.get("to", "") if request.method == "POST" else request.GET.get("til", "")
+    if to not in ROUND_TRANSITIONS[round.status]:
+        messages.error(
+            request,
+            _("Runden kan ikke gå fra «%(from)s» til «%(to)s».")
+            % {"from": round.get_status_display(), "to": RoundStatus(to).label if to in RoundStatus.values else to},
+        )
+        return redirect("schemes:round_detail", pk=round.pk)
+    form = RoundTransitionForm(request.POST or None, initial={"to": to})
+    if request.method == "POST" and form.is_valid():
+        try:
+            round = round_transition_service(
+                by=request.user, round=round, to=to, reason=form.cleaned_data["reason"], is_confirmed=True
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Runden har nå status «%(status)s».") % {"status": round.get_status_display()})
+            return redirect("schemes:round_detail", pk=round.pk)
+    return render(
+        request,
+        "schemes/round_transition.html",
+        {
+            "round": round,
+            "form": form,
+            "to_label": RoundStatus(to).label,
+            "outstanding": workflow.outstanding(round=round, to=to),
+            "closes_early": workflow.closes_early(round, to),
+        },
+    )
 
 
 @login_required

@@ -218,6 +218,50 @@ def test_only_the_named_partner_answers(world, draft):
             services.partner_answer(by=world.users[persona], link=link, is_confirmed=True)
 
 
+def test_a_round_past_open_takes_no_report_whatever_the_deadline(world, draft, submit):
+    """The deadline is ahead, but the office has moved the round on: a first submission is refused."""
+    from dekomp.schemes.models import Round, RoundStatus
+
+    confirm_partner(world, draft)
+    before = state(draft)
+    for status in (RoundStatus.CLOSED, RoundStatus.ASSESSMENT, RoundStatus.RECOMMENDATION, RoundStatus.DECISION):
+        Round.objects.filter(pk=draft.round_id).update(status=status)
+        draft.round.refresh_from_db()
+        assert not services.round_accepts(draft)
+        with pytest.raises(ValidationError) as caught:
+            submit(world, draft)
+        assert caught.value.code == "round_closed"
+        assert state(draft) == before
+    # Reopened for this owner while the round is closed: the owner can still submit.
+    Round.objects.filter(pk=draft.round_id).update(status=RoundStatus.CLOSED)
+    draft.round.refresh_from_db()
+    deadline_reopen(
+        by=world.users["caseworker"],
+        round=draft.round,
+        owner=world.owner_org,
+        deadline=timezone.now() + timedelta(days=2),
+        reason="Ny skoleeier",
+    )
+    assert submit(world, draft).number == 1
+
+
+def test_a_returned_report_comes_back_during_assessment_but_not_at_the_forum(world, draft, submit):
+    from dekomp.schemes.models import Round, RoundStatus
+
+    confirm_partner(world, draft)
+    submit(world, draft)
+    services.needs_report_return(by=world.users["caseworker"], report=draft, comment="Mer om evaluering.")
+    draft.refresh_from_db()
+    Round.objects.filter(pk=draft.round_id).update(status=RoundStatus.ASSESSMENT)
+    draft.round.refresh_from_db()
+    assert services.round_accepts(draft)
+    Round.objects.filter(pk=draft.round_id).update(status=RoundStatus.RECOMMENDATION)
+    draft.round.refresh_from_db()
+    with pytest.raises(ValidationError) as caught:
+        submit(world, draft)
+    assert caught.value.code == "round_closed"
+
+
 def test_deadline_passed_locks_the_draft_until_the_office_reopens(world, draft, submit):
     confirm_partner(world, draft)
     group = draft.round.applicant_groups.get()

@@ -23,11 +23,12 @@ def test_only_office_admins_move_the_status(client, world):
     url = reverse("schemes:round_transition", args=[world.round.pk])
     for persona in ("caseworker", "secretariat", "other_caseworker", "owner"):
         client.force_login(world.users[persona])
-        assert client.post(url, {"to": RoundStatus.CLOSED}).status_code == 403
+        assert client.get(url, {"til": RoundStatus.CLOSED}).status_code == 403
+        assert client.post(url, {"to": RoundStatus.CLOSED, "reason": "x"}).status_code == 403
     world.round.refresh_from_db()
     assert world.round.status == RoundStatus.OPEN
     client.force_login(world.users["office_admin"])
-    response = client.post(url, {"to": RoundStatus.CLOSED})
+    response = client.post(url, {"to": RoundStatus.CLOSED, "reason": "Frist flyttet av departementet"})
     assert response["Location"] == reverse("schemes:round_detail", args=[world.round.pk])
     world.round.refresh_from_db()
     assert world.round.status == RoundStatus.CLOSED
@@ -42,8 +43,86 @@ def test_status_moves_only_along_the_workflow(client, world):
     body = client.get(response["Location"]).content.decode()
     assert "Runden kan ikke gå fra «åpen for behovsmeldinger» til «vedtak»." in body
     client.post(url, {"to": "tull"})
+    assert client.get(url, {"til": "tull"}).status_code == 302
     world.round.refresh_from_db()
     assert world.round.status == RoundStatus.OPEN
+    with pytest.raises(ValidationError) as caught:
+        round_transition(by=world.users["office_admin"], round=world.round, to=RoundStatus.DECISION)
+    assert caught.value.code == "transition"
+
+
+def test_the_move_lists_what_is_not_done_and_asks_first(client, world):
+    """One click no longer closes a round before its deadline: the page lists what is left, then the admin confirms."""
+    from dekomp.activity.services import events_for
+    from dekomp.needs.models import Status
+
+    world.report.status = Status.DRAFT
+    world.report.save(update_fields=["status"])
+    client.force_login(world.users["office_admin"])
+    url = reverse("schemes:round_transition", args=[world.round.pk])
+    detail = client.get(reverse("schemes:round_detail", args=[world.round.pk])).content.decode()
+    assert f'href="{url}?til={RoundStatus.CLOSED}"' in detail  # the round's page links to the confirmation
+    page = client.get(url, {"til": RoundStatus.CLOSED})
+    codes = [item.code for item in page.context["outstanding"]]
+    assert codes == ["before_deadline", "drafts"]
+    assert 'data-code="drafts"' in page.content.decode()
+    world.round.refresh_from_db()
+    assert world.round.status == RoundStatus.OPEN  # showing the page moves nothing
+    # Confirming without a reason before the deadline: refused, with the page back and nothing lost.
+    response = client.post(url, {"to": RoundStatus.CLOSED, "reason": "  "})
+    assert response.status_code == 200
+    assert response.context["form"].has_error("reason")
+    world.round.refresh_from_db()
+    assert world.round.status == RoundStatus.OPEN
+    response = client.post(url, {"to": RoundStatus.CLOSED, "reason": "Ny frist fra Udir"})
+    assert response.status_code == 302
+    world.round.refresh_from_db()
+    assert world.round.status == RoundStatus.CLOSED
+    event = [e for e in events_for(world.round) if e.verb == "round_status"][-1]
+    assert event.comment == "Ny frist fra Udir"
+    assert event.changes["outstanding"] == ["before_deadline", "drafts"]
+
+
+def test_the_service_refuses_an_unconfirmed_move_and_an_early_close_without_reason(world):
+    admin = world.users["office_admin"]
+    with pytest.raises(ValidationError) as caught:
+        round_transition(by=admin, round=world.round, to=RoundStatus.CLOSED, is_confirmed=True)
+    assert caught.value.error_dict["reason"][0].code == "reason_required"
+    with pytest.raises(ValidationError) as caught:
+        round_transition(by=admin, round=world.round, to=RoundStatus.CLOSED, reason="Tidlig")
+    assert caught.value.code == "unconfirmed"
+    world.round.refresh_from_db()
+    assert world.round.status == RoundStatus.OPEN
+
+
+def test_after_the_deadline_closing_needs_no_reason(world):
+    world.round.applicant_groups.update(deadline=timezone.now() - timedelta(hours=1))
+    moved = round_transition(by=world.users["office_admin"], round=world.round, to=RoundStatus.CLOSED)
+    assert moved.status == RoundStatus.CLOSED
+
+
+def test_unchecked_reports_and_missing_rankings_are_listed_before_the_next_steps(world):
+    from dekomp.schemes import workflow
+
+    Round.objects.filter(pk=world.round.pk).update(status=RoundStatus.CLOSED)
+    world.round.refresh_from_db()
+    items = workflow.outstanding(round=world.round, to=RoundStatus.ASSESSMENT)
+    assert [item.code for item in items] == ["unchecked"]
+    assert items[0].url.endswith("?status=sendt_inn")
+    world.report.status = "kontrollert"
+    world.report.save(update_fields=["status"])
+    Round.objects.filter(pk=world.round.pk).update(status=RoundStatus.ASSESSMENT)
+    world.round.refresh_from_db()
+    assert workflow.outstanding(round=world.round, to=RoundStatus.ASSESSMENT) == []
+    items = workflow.outstanding(round=world.round, to=RoundStatus.RECOMMENDATION)
+    assert [item.code for item in items] == ["ranking_missing"]
+    assert world.working_group.name in items[0].message
+    Round.objects.filter(pk=world.round.pk).update(status=RoundStatus.RECOMMENDATION)
+    world.round.refresh_from_db()
+    assert [item.code for item in workflow.outstanding(round=world.round, to=RoundStatus.DECISION)] == [
+        "recommendation_missing",
+        "no_decisions",
+    ]
 
 
 @pytest.mark.parametrize("start", list(RoundStatus))
@@ -53,10 +132,11 @@ def test_every_transition_follows_round_transitions(world, start):
         Round.objects.filter(pk=world.round.pk).update(status=start)
         world.round.refresh_from_db()
         if target in ROUND_TRANSITIONS[start]:
-            assert round_transition(by=admin, round=world.round, to=target).status == target
+            moved = round_transition(by=admin, round=world.round, to=target, reason="Test", is_confirmed=True)
+            assert moved.status == target
         else:
             with pytest.raises(ValidationError):
-                round_transition(by=admin, round=world.round, to=target)
+                round_transition(by=admin, round=world.round, to=target, reason="Test", is_confirmed=True)
     with pytest.raises(PermissionDenied):
         round_transition(by=world.users["caseworker"], round=world.round, to=RoundStatus.CLOSED)
 
