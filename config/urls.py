@@ -20,6 +20,7 @@ urlpatterns = [
     path("rapportering/", include("dekomp.reporting.urls")),
     path("tildelinger/", include("dekomp.reporting.urls_public")),
     path("logg/", include("dekomp.activity.urls")),
+    path("jobber/", include("dekomp.activity.urls_jobs")),
     path("sprak/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

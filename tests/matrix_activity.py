@@ -4,7 +4,7 @@ Only the office's admins read its log: caseworkers and the secretariat (also off
 readers or the other office's caseworker.
 """
 
-from tests.matrix import Case, logged_in, only
+from tests.matrix import OFFICE_STAFF, Case, logged_in, only
 
 ADMIN_ONLY = {"GET": only("office_admin"), "POST": logged_in(405)}
 
@@ -15,3 +15,30 @@ CASES: dict[str, Case] = {
     # The caseworker holds a role at the admin's office, so the admin may read what they did there.
     "activity:user": Case(lambda w: [w.users["caseworker"].pk], ADMIN_ONLY),
 }
+
+
+def _job(world):
+    """A background job the caseworker started at the office (made once)."""
+    import uuid
+
+    from dekomp.activity.jobs import job_start
+    from dekomp.activity.models import Job
+
+    existing = Job.objects.filter(office=world.office).first()
+    if existing:
+        return existing
+    job, _created = job_start(
+        by=world.users["caseworker"],
+        kind="decisions.letters",
+        title="Vedtaksbrev",
+        office_id=world.office.pk,
+        token=uuid.uuid4(),
+        total=3,
+        back_url="/",
+        parameters={"round": world.round.pk},
+    )
+    return job
+
+
+# A job's progress: whoever started it and the staff of its office; nobody at another office.
+CASES["jobs:detail"] = Case(lambda w: [_job(w).pk], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)})

@@ -45,8 +45,9 @@ CASES.update(
         "decisions:round": Case(lambda w: [w.round.pk], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
         # Empty posts: back to the workspace with the problem as a message.
         "decisions:prepare": Case(lambda w: [w.round.pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}),
+        # The summary to confirm; an empty post goes back to the workspace with the problem as a message.
         "decisions:decide": Case(
-            lambda w: [_draft_decision(w).batch_id], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}
+            lambda w: [_draft_decision(w).batch_id], {"GET": only(*OFFICE_STAFF), "POST": only(*OFFICE_STAFF, ok=302)}
         ),
         # A draft is the office's; once made, the owner and the recipients (OsloMet) read it too.
         "decisions:detail": Case(
@@ -111,9 +112,9 @@ CASES.update(
         "decisions:letter": Case(
             lambda w: [_letter_decision(w).pk], {"GET": only(*DECISION_VIEWERS), "POST": logged_in(405)}
         ),
-        # No token posted: back to the workspace with a message, nothing sent.
+        # The summary to confirm; no token posted: back to the workspace with a message, nothing sent.
         "decisions:letters_send": Case(
-            lambda w: [w.round.pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}
+            lambda w: [w.round.pk], {"GET": only(*OFFICE_STAFF), "POST": only(*OFFICE_STAFF, ok=302)}
         ),
         # The owner's submitter; an empty post (nothing ticked) comes back with the form's error.
         "decisions:accept": Case(lambda w: [_letter_decision(w).pk], {"GET": only("owner"), "POST": only("owner")}),

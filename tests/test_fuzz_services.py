@@ -400,7 +400,20 @@ def _(w, c):
 def _(w, c):
     from dekomp.schemes.models import RoundStatus
 
-    return args(by=actors(w, "office_admin"), round=objects(*rounds(w)), to=one_of_or_text(RoundStatus.values))
+    return args(
+        by=actors(w, "office_admin"),
+        round=objects(*rounds(w)),
+        to=one_of_or_text(RoundStatus.values),
+        reason=st.text(max_size=40),
+        is_confirmed=st.booleans(),
+    )
+
+
+@fuzz("round_advance")
+def _(w, c):
+    from dekomp.schemes.models import RoundStatus
+
+    return args(by=actors(w, "caseworker"), round=objects(*rounds(w)), to=st.sampled_from(RoundStatus.values))
 
 
 @fuzz("deadline_reopen")
@@ -885,6 +898,15 @@ def _(w, c):
     return st.one_of(
         args(by=actors(w, "caseworker"), token=TOKENS, decisions=chosen),
         args(by=actors(w, "caseworker"), token=TOKENS, batch=objects(c["draft"].batch, c["letter"].batch)),
+    )
+
+
+@fuzz("letter_send_one", decisions_world, examples=6)
+def _(w, c):
+    return args(
+        by=actors(w, "caseworker", "owner"),
+        decision_id=st.sampled_from([c["draft"].pk, c["sent"].pk, c["letter"].pk]),
+        token=TOKENS,
     )
 
 

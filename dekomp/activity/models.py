@@ -92,3 +92,58 @@ class Event(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         _refuse_unless_maintenance("deleted")
         return super().delete(*args, **kwargs)
+
+
+class JobStatus(models.TextChoices):
+    """Where a piece of background work is."""
+
+    QUEUED = "i_ko", _("venter på tur")
+    RUNNING = "pagar", _("pågår")
+    DONE = "ferdig", _("ferdig")
+    FAILED = "feilet", _("stoppet med feil")
+
+
+class Job(models.Model):
+    """Long work done by the task worker (letters, batch decisions, large files), followed on its own page.
+
+    One job per token, so a double click starts it once. ``done`` and ``failures`` grow as the worker goes; each
+    failure names the item and why, and a retry starts a new job for what is still not done.
+    """
+
+    kind = models.CharField(_("type"), max_length=40)
+    title = models.CharField(_("tittel"), max_length=200)
+    office = models.ForeignKey(
+        "organisations.Office", on_delete=models.PROTECT, related_name="jobs", verbose_name=_("embete")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs", verbose_name=_("startet av")
+    )
+    token = models.UUIDField(unique=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failures = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    back_url = models.CharField(max_length=300, blank=True)
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bakgrunnsjobb")
+        verbose_name_plural = _("bakgrunnsjobber")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "office", "status"], name="job_kind_office_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + len(self.failures)) / self.total) if self.total else 100

@@ -11,6 +11,8 @@ from . import selectors
 if TYPE_CHECKING:
     from dekomp.organisations.models import Office
 
+    from .models import Job
+
 
 def audited_office_ids(user: AnyUser) -> set[int]:
     """The offices whose audit trail this user reads: those where they are an office admin (none for others)."""
@@ -30,3 +32,9 @@ def can_read_user_trail(user: AnyUser, subject: User) -> bool:
     if not offices:
         return False
     return selectors.user_in_offices(subject=subject, office_ids=offices)
+
+
+def can_follow_job(user: AnyUser, job: "Job") -> bool:
+    """The person who started a background job, and the staff of its office, follow its progress."""
+    access = access_for(user)
+    return access is not None and (job.created_by_id == user.pk or job.office_id in access.office_ids)

@@ -337,8 +337,6 @@ def _letters_send(*, by: User, token: uuid.UUID, batch, decisions, stored: list)
     for round in {decision.report.round for decision in chosen}:
         if not can_decide(by, round):
             raise PermissionDenied(_("Bare Statsforvalterens saksbehandlere sender vedtaksbrev."))
-    from .tasks import send_decision_letter
-
     now = timezone.now()
     sent = []
     for decision in chosen:
@@ -346,27 +344,70 @@ def _letters_send(*, by: User, token: uuid.UUID, batch, decisions, stored: list)
             continue  # already sent (or accepted), or not yet decided
         language = letter_language(decision)
         pdf = letter_pdf(decision, language=language, sent_at=now)
-        decision.letter.save(letter_filename(decision), ContentFile(pdf), save=False)
-        stored.append(decision.letter)
-        decision.letter_language = language
-        decision.letter_sent_at = now
-        decision.status = DecisionStatus.SENT
-        decision.version += 1
-        decision.save(update_fields=["letter", "letter_language", "letter_sent_at", "status", "version", "updated_at"])
-        record(
-            actor=by,
-            verb="letter_sent",
-            target=decision,
-            changes={
-                "status": [DecisionStatus.DECIDED, DecisionStatus.SENT],
-                "language": language,
-                "file": decision.letter.name,
-                "token": str(token),
-            },
-        )
-        transaction.on_commit(partial(send_decision_letter.enqueue, decision.pk))
+        _store_letter(by=by, decision=decision, pdf=pdf, language=language, sent_at=now, token=token, stored=stored)
         sent.append(decision)
     return sent
+
+
+def _store_letter(
+    *, by: User, decision: Decision, pdf: bytes, language: str, sent_at: datetime, token: uuid.UUID, stored: list
+) -> None:
+    """Keep the made letter, mark the decision sent, record it and e-mail the letter once the transaction commits."""
+    from .tasks import send_decision_letter
+
+    decision.letter.save(letter_filename(decision), ContentFile(pdf), save=False)
+    stored.append(decision.letter)
+    decision.letter_language = language
+    decision.letter_sent_at = sent_at
+    decision.status = DecisionStatus.SENT
+    decision.version += 1
+    decision.save(update_fields=["letter", "letter_language", "letter_sent_at", "status", "version", "updated_at"])
+    record(
+        actor=by,
+        verb="letter_sent",
+        target=decision,
+        changes={
+            "status": [DecisionStatus.DECIDED, DecisionStatus.SENT],
+            "language": language,
+            "file": decision.letter.name,
+            "token": str(token),
+        },
+    )
+    transaction.on_commit(partial(send_decision_letter.enqueue, decision.pk))
+
+
+def letter_send_one(*, by: User, decision_id: int, token: uuid.UUID) -> bool:
+    """Make and send one decision's letter, as the worker does for a whole round, item by item.
+
+    The PDF is made before the short transaction that stores it; a decision whose letter another run has sent in
+    the meantime is left alone (False), so a letter is never sent twice, however often the work is retried.
+    """
+    decision = decisions_for_letters().get(pk=decision_id)
+    if not can_decide(by, decision.report.round):
+        raise PermissionDenied(_("Bare Statsforvalterens saksbehandlere sender vedtaksbrev."))
+    if DecisionStatus.SENT not in DECISION_TRANSITIONS[decision.status]:
+        return False
+    language = letter_language(decision)
+    now = timezone.now()
+    pdf = letter_pdf(decision, language=language, sent_at=now)
+    stored: list = []
+    try:
+        with transaction.atomic():
+            locked = Decision.objects.select_for_update(of=("self",)).get(pk=decision_id)
+            if DecisionStatus.SENT not in DECISION_TRANSITIONS[locked.status]:
+                return False
+            decision.status, decision.version = locked.status, locked.version
+            _store_letter(by=by, decision=decision, pdf=pdf, language=language, sent_at=now, token=token, stored=stored)
+    except BaseException:
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
+    return True
+
+
+def letters_pending(round: Round) -> "QuerySet[Decision]":
+    """The round's decided decisions whose letter is not sent yet, in the order the letters go out."""
+    return Decision.objects.filter(batch__round=round, status=DecisionStatus.DECIDED).order_by("batch", "number")
 
 
 def decision_accept(*, by: User, decision: Decision) -> Decision:

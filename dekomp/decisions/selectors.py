@@ -5,13 +5,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dekomp.allocation.models import Recommendation, RecommendationLine, RecommendationStatus
 from dekomp.needs.models import NeedsReport, Status
 from dekomp.organisations.models import Organisation
 from dekomp.schemes.commitments import committed_by_other_rounds
 from dekomp.schemes.models import Round, RoundStatus, Scheme
+from dekomp.schemes.workflow import Outstanding
 
 from .models import BINDING_STATUSES, Decision, DecisionBatch, DecisionLine, DecisionStatus
 from .services import egenandel_problems
@@ -354,3 +358,67 @@ def recommended_totals(recommendation: Recommendation) -> dict[tuple[int, int], 
             total=Sum("amount")
         )
     }
+
+
+def round_outstanding(round: Round, to: str) -> list[Outstanding]:
+    """Moving the round to payout or further: decisions still in draft, and decided decisions whose letter waits."""
+    if to not in (RoundStatus.DECISION, RoundStatus.PAYOUT, RoundStatus.REPORTING):
+        return []
+    counts = dict(Decision.objects.filter(batch__round=round).values_list("status").annotate(n=Count("pk")).order_by())
+    url = reverse("decisions:round", args=[round.pk])
+    items = []
+    if to == RoundStatus.DECISION and not any(counts.get(s) for s in (DecisionStatus.DECIDED, DecisionStatus.SENT)):
+        items.append(Outstanding("no_decisions", _("Ingen vedtak er fattet i runden."), url))
+    if count := counts.get(DecisionStatus.DRAFT):
+        message = ngettext("%(count)s vedtak er ikke fattet.", "%(count)s vedtak er ikke fattet.", count)
+        items.append(Outstanding("decisions_draft", message % {"count": count}, url))
+    if to != RoundStatus.DECISION and (count := counts.get(DecisionStatus.DECIDED)):
+        message = ngettext("%(count)s vedtaksbrev er ikke sendt.", "%(count)s vedtaksbrev er ikke sendt.", count)
+        items.append(Outstanding("letters_unsent", message % {"count": count}, url))
+    return items
+
+
+@dataclass
+class BulkSummary:
+    """What a bulk action on decisions is about to do, shown before it is confirmed: counts and money."""
+
+    count: int
+    amount: Decimal
+    outcomes: list[tuple[str, int]] = field(default_factory=list)
+    languages: list[tuple[str, int]] = field(default_factory=list)
+    per_year: list[tuple[str, int, Decimal]] = field(default_factory=list)
+    missing_reasons: int = 0
+
+
+def _summary(decisions: QuerySet[Decision]) -> BulkSummary:
+    rows = list(decisions.select_related("report__owner", "report__scheme").prefetch_related("lines"))
+    per_year: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    outcomes: dict[str, int] = defaultdict(int)
+    languages: dict[str, int] = defaultdict(int)
+    for decision in rows:
+        outcomes[decision.get_outcome_display()] += 1
+        languages[decision.report.owner.get_malform_display()] += 1
+        for line in decision.lines.all():
+            per_year[(decision.report.scheme.short_name, line.budget_year)] += line.amount
+    return BulkSummary(
+        count=len(rows),
+        amount=sum(per_year.values(), ZERO),
+        outcomes=sorted(outcomes.items()),
+        languages=sorted(languages.items()),
+        per_year=[(scheme, year, amount) for (scheme, year), amount in sorted(per_year.items())],
+    )
+
+
+def letters_summary(round: Round) -> BulkSummary:
+    """The letters a send would make: how many, in which written standard, and the money they grant."""
+    from .letters import letters_pending
+
+    return _summary(letters_pending(round))
+
+
+def decide_summary(batch: DecisionBatch) -> BulkSummary:
+    """The batch's draft decisions a decide would make binding: how many, their outcomes and money per year."""
+    summary = _summary(batch.decisions.filter(status=DecisionStatus.DRAFT).order_by("number"))
+    view = next((v for v in round_workspace(batch.round).batches if v.batch.pk == batch.pk), None)
+    summary.missing_reasons = view.missing_reasons if view else 0
+    return summary

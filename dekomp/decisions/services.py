@@ -23,6 +23,7 @@ from dekomp.needs.models import BudgetLine, NeedsReport, OwnContribution, Report
 from dekomp.needs.services import needs_report_copy
 from dekomp.schemes.commitments import committed_by_other_rounds
 from dekomp.schemes.models import Frame, Round, RoundStatus
+from dekomp.schemes.services import round_advance
 
 from . import hooks
 from .models import BINDING_STATUSES, Decision, DecisionBatch, DecisionLine, DecisionStatus, Outcome
@@ -495,6 +496,8 @@ def decisions_decide(*, by: User, batch: DecisionBatch, token: uuid.UUID) -> lis
             )
         record(actor=by, verb="decisions_decided", target=locked, changes={"decisions": len(decisions)})
         hooks.decided(decisions)
+        # The round's decisions are made: it moves on to «vedtak», which publishes its list of grants.
+        round_advance(by=by, round=locked.round, to=RoundStatus.DECISION)
     return decisions
 
 

@@ -9,6 +9,10 @@ from django_tasks import task
 
 from dekomp.core import outbox
 
+# The kinds of background job (dekomp.activity.jobs) the decisions stage starts.
+LETTERS_JOB = "decisions.letters"
+DECIDE_JOB = "decisions.decide"
+
 
 @task()
 def send_decision_letter(decision_id: int) -> None:
@@ -37,15 +41,58 @@ def send_decision_letter(decision_id: int) -> None:
 
 
 @task()
-def send_round_letters(round_id: int, user_id: int, token: str) -> int:
-    """Make and send the letters of a large round off the request path (the same service, the same token)."""
+def send_letters_job(job_id: int) -> int:
+    """Make and send the letters of a round's decided decisions one by one, reporting progress on the job.
+
+    Each letter is its own short transaction: a failure is recorded with the decision's reference and the rest go
+    on; a letter already sent (by an earlier run) is skipped, so a retry never sends one twice.
+    """
     import uuid
 
-    from dekomp.accounts.models import User
+    from dekomp.activity.jobs import job_finish, job_item_done, job_item_failed, job_running
+    from dekomp.activity.models import Job
+    from dekomp.schemes.models import Round
 
-    from .letters import letters_send
-    from .models import Decision, DecisionStatus
+    from .letters import letter_send_one, letters_pending
 
-    pending = list(Decision.objects.filter(batch__round_id=round_id, status=DecisionStatus.DECIDED))
-    sent = letters_send(by=User.objects.get(pk=user_id), decisions=pending, token=uuid.UUID(token))
-    return len(sent)
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return job.done
+    round = Round.objects.get(pk=job.parameters["round"])
+    pending = list(letters_pending(round).select_related("report__round", "report__owner"))
+    job_running(job, total=len(pending))
+    for decision in pending:
+        try:
+            letter_send_one(by=job.created_by, decision_id=decision.pk, token=uuid.UUID(str(job.token)))
+        except Exception as error:
+            label = f"{decision.reference} {decision.report.owner.name}"
+            job_item_failed(job, label=label, error=str(error) or error.__class__.__name__)
+        else:
+            job_item_done(job)
+    return job_finish(job).done
+
+
+@task()
+def decide_batch_job(job_id: int) -> int:
+    """Make a batch's decisions (all or none) off the request path; the problems, if any, are the job's failures."""
+    from django.core.exceptions import ValidationError
+
+    from dekomp.activity.jobs import job_finish, job_item_done, job_item_failed, job_running
+    from dekomp.activity.models import Job
+
+    from .models import DecisionBatch
+    from .services import decisions_decide
+
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return job.done
+    batch = DecisionBatch.objects.get(pk=job.parameters["batch"])
+    job_running(job)
+    try:
+        decisions = decisions_decide(by=job.created_by, batch=batch, token=job.token)
+    except ValidationError as error:
+        for message in error.messages:
+            job_item_failed(job, label=batch.round.name, error=message)
+        return job_finish(job).done
+    job_item_done(job, len(decisions))
+    return job_finish(job).done

@@ -5,12 +5,14 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dekomp.activity.jobs import active_job, job_start, latest_job
 from dekomp.activity.services import events_for
 from dekomp.activity.verbs import verb_label
 from dekomp.allocation.models import Recommendation
@@ -19,9 +21,11 @@ from dekomp.schemes.models import Round
 
 from . import selectors
 from .forms import ChangeRequestForm, DecideForm, DecisionForm, PrepareForm
+from .letters import letters_pending
 from .models import Decision, DecisionBatch, DecisionStatus, Outcome
 from .permissions import can_decide, can_request_change, can_view_decision
-from .services import change_request_create, decision_set, decisions_decide, decisions_prepare
+from .services import change_request_create, decision_set, decisions_prepare
+from .tasks import DECIDE_JOB, LETTERS_JOB, decide_batch_job
 
 # Error messages of a failed prepare or decide, shown together on the workspace.
 PROBLEM_TAG = "decision-problem"
@@ -61,7 +65,9 @@ def round_workspace(request: HttpRequest, round_id: int) -> HttpResponse:
             "prepare_form": PrepareForm(
                 initial={"recommendation": ws.recommendation.pk if ws.recommendation else None, "token": uuid.uuid4()}
             ),
-            "decide_token": uuid.uuid4(),
+            "letters_pending": letters_pending(round).count(),
+            "letters_job": latest_job(kind=LETTERS_JOB, office_id=round.office_id, round=round.pk),
+            "decide_job": latest_job(kind=DECIDE_JOB, office_id=round.office_id, round=round.pk),
         },
     )
 
@@ -95,24 +101,50 @@ def prepare(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, batch_id: int) -> HttpResponse:
-    """Make every draft decision in the batch, all or none; the problems are listed on the workspace."""
-    batch = get_object_or_404(DecisionBatch.objects.select_related("round__office"), pk=batch_id)
+    """Make every draft decision in the batch, all or none: a summary with counts and money to confirm first, then
+    the worker decides and the job's page shows the result (the problems, when nothing was decided)."""
+    batch = get_object_or_404(DecisionBatch.objects.select_related("round__office", "recommendation"), pk=batch_id)
     round = _round_for_staff(request, batch.round_id)
+    running = active_job(kind=DECIDE_JOB, office_id=round.office_id, batch=batch.pk)
+    if running is not None:
+        return redirect("jobs:detail", pk=running.pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "decisions/decide_confirm.html",
+            {
+                "round": round,
+                "batch": batch,
+                "summary": selectors.decide_summary(batch),
+                "form": DecideForm(initial={"token": uuid.uuid4()}),
+            },
+        )
     form = DecideForm(request.POST)
     if not form.is_valid():
         messages.error(
             request, _("Skjemaet var ufullstendig. Last siden på nytt og prøv igjen."), extra_tags=PROBLEM_TAG
         )
         return redirect("decisions:round", round_id=round.pk)
-    try:
-        decisions = decisions_decide(by=request.user, batch=batch, token=form.cleaned_data["token"])
-    except ValidationError as error:
-        _problems(request, error)
-    else:
-        messages.success(request, _("%(count)s vedtak er fattet.") % {"count": len(decisions)})
-    return redirect("decisions:round", round_id=round.pk)
+    drafts = batch.decisions.filter(status=DecisionStatus.DRAFT).count()
+    if not drafts:
+        messages.info(request, _("Vedtakene i denne bunken er allerede fattet."))
+        return redirect("decisions:round", round_id=round.pk)
+    workspace = reverse("decisions:round", args=[round.pk])
+    job, created = job_start(
+        by=request.user,
+        kind=DECIDE_JOB,
+        title=_("Fatte %(count)s vedtak i %(round)s") % {"count": drafts, "round": round.name},
+        office_id=round.office_id,
+        token=form.cleaned_data["token"],
+        total=drafts,
+        back_url=workspace,
+        parameters={"batch": batch.pk, "round": round.pk},
+    )
+    if created:
+        transaction.on_commit(lambda: decide_batch_job.enqueue(job.pk))
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

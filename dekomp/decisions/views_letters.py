@@ -1,5 +1,7 @@
 """Decision letters (download, send a round's letters), the owner's acceptance of the terms, and appeals."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,21 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dekomp.activity.jobs import active_job, job_start
 from dekomp.core.forms import add_domain_errors
 from dekomp.schemes.models import Round
 
+from . import selectors
 from .appeals import appeal_deadline, appeal_decide, appeal_forward, appeal_register, appeal_rows
 from .forms_letters import AcceptForm, AppealDecideForm, AppealForwardForm, AppealRegisterForm, LettersSendForm
-from .letters import decision_accept, decisions_for_letters, letter_data, letter_filename, letters_send
-from .models import Appeal, Decision, DecisionStatus
+from .letters import decision_accept, decisions_for_letters, letter_data, letter_filename, letters_pending
+from .models import Appeal, Decision
 from .permissions import can_accept_decision, can_decide, can_handle_appeal, can_view_decision
-from .tasks import send_round_letters
-
-# Up to this many letters are made in the request; more are made by the worker.
-LETTERS_INLINE_LIMIT = 20
+from .tasks import LETTERS_JOB, send_letters_job
 
 
 def _decision(request: HttpRequest, decision_id: int) -> Decision:
@@ -49,41 +49,47 @@ def letter(request: HttpRequest, decision_id: int) -> FileResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Make, store and e-mail the letters of every decided decision in the round whose letter is not yet sent."""
+    """Send the letters of every decided decision in the round: a summary to confirm, then the worker sends them.
+
+    The letters are made and e-mailed by the task worker, one by one, and the job's page shows the progress; the
+    request itself only starts the job. A second click with the same token, or while a job runs, starts nothing new.
+    """
     round = get_object_or_404(Round.objects.select_related("office"), pk=round_id)
     if not can_decide(request.user, round):
         raise PermissionDenied(_("Bare Statsforvalterens saksbehandlere sender vedtaksbrev."))
+    running = active_job(kind=LETTERS_JOB, office_id=round.office_id, round=round.pk)
+    if running is not None:
+        return redirect("jobs:detail", pk=running.pk)
+    if request.method == "GET":
+        summary = selectors.letters_summary(round)
+        return render(
+            request,
+            "decisions/letters_send_confirm.html",
+            {"round": round, "summary": summary, "form": LettersSendForm(initial={"token": uuid.uuid4()})},
+        )
     form = LettersSendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Skjemaet var utløpt. Last siden på nytt og prøv igjen."))
         return redirect("decisions:round", round_id=round.pk)
-    pending = list(Decision.objects.filter(batch__round=round, status=DecisionStatus.DECIDED))
-    token = form.cleaned_data["token"]
-    if len(pending) > LETTERS_INLINE_LIMIT:
-        # Making a PDF takes a moment: a large round is sent by the worker, so the request does not time out.
-        user_id = request.user.pk
-        transaction.on_commit(lambda: send_round_letters.enqueue(round.pk, user_id, str(token)))
-        messages.info(
-            request,
-            _(
-                "%(count)s vedtaksbrev lages og sendes i bakgrunnen. Statusen blir «vedtaksbrev sendt» når de er "
-                "ferdige; last siden på nytt om litt."
-            )
-            % {"count": len(pending)},
-        )
-        return redirect("decisions:round", round_id=round.pk)
-    sent = letters_send(by=request.user, decisions=pending, token=token)
-    if sent:
-        messages.success(
-            request,
-            ngettext("%(count)s vedtaksbrev er laget og sendt.", "%(count)s vedtaksbrev er laget og sendt.", len(sent))
-            % {"count": len(sent)},
-        )
-    else:
+    total = letters_pending(round).count()
+    if not total:
         messages.info(request, _("Ingen vedtak venter på vedtaksbrev."))
-    return redirect("decisions:round", round_id=round.pk)
+        return redirect("decisions:round", round_id=round.pk)
+    job, created = job_start(
+        by=request.user,
+        kind=LETTERS_JOB,
+        title=_("Vedtaksbrev for %(round)s") % {"round": round.name},
+        office_id=round.office_id,
+        token=form.cleaned_data["token"],
+        total=total,
+        back_url=reverse("decisions:round", args=[round.pk]),
+        parameters={"round": round.pk, "retry_url": reverse("decisions:letters_send", args=[round.pk])},
+    )
+    if created:
+        transaction.on_commit(lambda: send_letters_job.enqueue(job.pk))
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def _ui_standard() -> str:

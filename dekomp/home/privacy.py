@@ -26,7 +26,7 @@ from dekomp.accounts.models import (
     WorkingGroupMembership,
 )
 from dekomp.accounts.privacy import account_anonymise, anonymise_problems, can_anonymise_user
-from dekomp.activity.models import Event
+from dekomp.activity.models import Event, Job
 from dekomp.activity.services import record
 from dekomp.allocation.models import (
     AllocationRun,
@@ -220,6 +220,7 @@ EXPORT: tuple[Section, ...] = (
         ("actor",),
         ("verb", "target_type__app_label", "target_type__model", "target_id", "changes", "comment", "at"),
     ),
+    Section("background_jobs", Job, ("created_by",), ("kind", "title", "status", "total", "done", "created_at")),
     Section(
         "admin_history",
         LogEntry,

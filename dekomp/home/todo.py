@@ -329,7 +329,8 @@ def for_office_year(*, rounds: list[RoundInYear]) -> list[TodoItem]:
                 "%(round)s: send vedtaksbrevene for %(count)d vedtak.",
                 decided,
             )
-            items.append(TodoItem(text % (values | {"count": decided}), url=url))
+            send = reverse("decisions:letters_send", args=[round.pk])
+            items.append(TodoItem(text % (values | {"count": decided}), url=send))
         if submitted[round.pk]:
             text = ngettext(
                 "%(round)s: %(count)d rapport venter på oppfølging.",

@@ -93,6 +93,14 @@ def live_server_url(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # The task worker beside the server, as in production: letters and batch decisions are made by it.
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--interval", "0.5", "--no-startup-delay", "--no-reload"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -105,7 +113,9 @@ def live_server_url(tmp_path_factory):
                 raise RuntimeError(f"The test server did not start: see {workdir / 'server.log'}") from None
             time.sleep(0.2)
     yield url
+    worker.terminate()
     server.terminate()
+    worker.wait(timeout=20)
     server.wait(timeout=20)
     log.close()
     if is_postgres:

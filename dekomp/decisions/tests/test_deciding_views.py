@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dekomp.activity.models import Job, JobStatus
 from dekomp.assessment.tests.factories import checked_reports
 from dekomp.decisions import services
 from dekomp.decisions.models import Decision, DecisionStatus
@@ -19,7 +20,7 @@ from dekomp.decisions.tests.test_change_requests import round_from
 from dekomp.decisions.tests.test_deciding import contribute, full, prepared, recommend
 from dekomp.needs.models import NeedsReport, OwnContribution, ReportKind
 from dekomp.needs.tests.factories import open_round
-from dekomp.schemes.models import Frame, Scheme
+from dekomp.schemes.models import Frame, RoundStatus, Scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -84,10 +85,15 @@ def test_the_workspace_shows_decisions_against_recommendation_frame_and_commitme
         "340\u00a0000\u00a0kr",
         "510\u00a0000\u00a0kr",
     ]
-    assert 'action="{}"'.format(reverse("decisions:decide", args=[batch.pk])) in response.content.decode()
+    assert 'href="{}"'.format(reverse("decisions:decide", args=[batch.pk])) in response.content.decode()
 
 
-def test_prepare_and_decide_from_the_workspace(world):
+@pytest.fixture(autouse=True)
+def _tasks_at_once(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_prepare_and_decide_from_the_workspace(world, django_capture_on_commit_callbacks):
     round, reports = checked_reports(world, 2, open_round(world.office, name="Vedtaksrunde"))
     for report in reports:
         contribute(report)
@@ -103,27 +109,42 @@ def test_prepare_and_decide_from_the_workspace(world):
     page = client.get(url)
     assert "2 vedtak er forberedt fra innstillingen (versjon 1)." in text(page)
     batch = Decision.objects.filter(report__round=round).first().batch
-    response = client.post(reverse("decisions:decide", args=[batch.pk]), {"token": str(uuid.uuid4())}, follow=True)
-    assert "2 vedtak er fattet." in text(response)
+    # The button leads to a summary to confirm; showing it decides nothing.
+    confirm = client.get(reverse("decisions:decide", args=[batch.pk]))
+    summary = confirm.context["summary"]
+    granted = sum(line.amount for d in batch.decisions.all() for line in d.lines.all())
+    assert (summary.count, summary.amount) == (2, granted)
+    assert set(Decision.objects.values_list("status", flat=True)) == {DecisionStatus.DRAFT}
+    token = confirm.context["form"]["token"].value()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("decisions:decide", args=[batch.pk]), {"token": token})
+    job = Job.objects.get(token=token)
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 2, 2)
     assert set(Decision.objects.values_list("status", flat=True)) == {DecisionStatus.DECIDED}
+    round.refresh_from_db()
+    assert round.status == RoundStatus.DECISION  # deciding moves the round on, and its list is published
+    # The same confirmation posted again (a double click, a replay) starts nothing and decides nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("decisions:decide", args=[batch.pk]), {"token": token})
+    assert again["Location"] == url and Job.objects.count() == 1
 
 
-def test_a_refused_decide_lists_the_problems_and_decides_nothing(world):
+def test_a_refused_decide_lists_the_problems_and_decides_nothing(world, django_capture_on_commit_callbacks):
     _round, reports, batch = prepared(world, 2)
     OwnContribution.objects.filter(report=reports[1]).delete()
-    response = client_for(world.users["caseworker"]).post(
-        reverse("decisions:decide", args=[batch.pk]), {"token": str(uuid.uuid4())}, follow=True
-    )
-    alert = re.search(
-        r'<div class="ds-alert" data-color="danger" role="alert" data-testid="problems">.*?</div>',
-        response.content.decode(),
-        re.S,
-    ).group(0)
-    assert "Ingenting er lagret" in alert
-    assert alert.count("<li>") == 2  # 2027 and 2028
-    assert "Tiltak 2: DeKomp krever egenandel" in alert
+    client = client_for(world.users["caseworker"])
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("decisions:decide", args=[batch.pk]), {"token": str(uuid.uuid4())})
+    response = client.get(started["Location"])
+    job = response.context["job"]
+    assert job.status == JobStatus.FAILED
+    assert len(job.failures) == 2  # 2027 and 2028
+    assert all("Tiltak 2: DeKomp krever egenandel" in failure["error"] for failure in job.failures)
+    assert response.content.decode().count("Tiltak 2: DeKomp krever egenandel") == 2
     # The workspace flags the report before anyone tries again.
-    assert response.content.decode().count('data-testid="egenandel-flag"') == 1
+    workspace = client.get(reverse("decisions:round", args=[batch.round_id])).content.decode()
+    assert workspace.count('data-testid="egenandel-flag"') == 1
     assert set(Decision.objects.values_list("status", flat=True)) == {DecisionStatus.DRAFT}
 
 
@@ -165,7 +186,7 @@ def test_the_workspace_runs_a_fixed_number_of_queries(world, django_assert_max_n
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("decisions:round", args=[big.pk]))
     assert response.status_code == 200 and len(response.context["ws"].batches[0].rows) == 8
-    assert len(few.captured_queries) <= 20, [q["sql"] for q in few.captured_queries]
+    assert len(few.captured_queries) <= 23, [q["sql"] for q in few.captured_queries]
 
 
 # ---------------------------------------------------------------------------------------------- the decision form

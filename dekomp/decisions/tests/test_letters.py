@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from dekomp.activity.models import Job, JobStatus
 from dekomp.activity.services import events_for
 from dekomp.decisions import letters
 from dekomp.decisions.models import Decision, DecisionStatus, Outcome
@@ -191,21 +192,62 @@ def test_no_letter_yet_is_not_found(world):
 
 
 def test_send_view_sends_the_rounds_decided_letters(world, addresses, django_capture_on_commit_callbacks):
+    """The workspace links to a summary; confirming starts the worker's job, whose page shows n of N sent."""
     first, second = decided(world, 2, status=DecisionStatus.DECIDED)
     Decision.objects.filter(pk=second.pk).update(status=DecisionStatus.DRAFT, decided_at=None)
     client = client_for(world, "caseworker")
-    url = reverse("decisions:letters_send", args=[first.report.round_id])
-    token = str(uuid.uuid4())
+    round_id = first.report.round_id
+    url = reverse("decisions:letters_send", args=[round_id])
+    workspace = client.get(reverse("decisions:round", args=[round_id])).content.decode()
+    assert f'href="{url}"' in workspace and "1 fattet vedtak venter på vedtaksbrev." in workspace
+    confirm = client.get(url)
+    assert confirm.context["summary"].count == 1
+    assert Decision.objects.get(pk=first.pk).status == DecisionStatus.DECIDED  # the summary sends nothing
+    token = confirm.context["form"]["token"].value()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"token": token})
         again = client.post(url, {"token": token})
-    assert response.status_code == again.status_code == 302
-    assert response["Location"] == reverse("decisions:round", args=[first.report.round_id])
+    job = Job.objects.get(token=token)
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert again["Location"] == response["Location"] and Job.objects.count() == 1  # a double click: one job
+    assert (job.status, job.done, job.total, job.failures) == (JobStatus.DONE, 1, 1, [])
     assert Decision.objects.get(pk=first.pk).status == DecisionStatus.SENT
     assert Decision.objects.get(pk=second.pk).status == DecisionStatus.DRAFT
     assert len(mail.outbox) == 1
-    page = client.get(response["Location"]).content.decode()
-    assert "1 vedtaksbrev er laget og sendt." in page
+    page = client.get(response["Location"])
+    assert page.context["job"].done == 1 and 'data-status="ferdig"' in page.content.decode()
+
+
+def test_a_failed_letter_is_listed_and_a_retry_sends_only_what_is_left(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    first, second = decided(world, 2, status=DecisionStatus.DECIDED)
+    real_pdf = letters.letter_pdf
+
+    def failing_pdf(decision, **kwargs):
+        if decision.pk == second.pk:
+            raise RuntimeError("WeasyPrint fant ikke skrifttypen")
+        return real_pdf(decision, **kwargs)
+
+    monkeypatch.setattr(letters, "letter_pdf", failing_pdf)
+    client = client_for(world, "caseworker")
+    url = reverse("decisions:letters_send", args=[first.report.round_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, {"token": str(uuid.uuid4())})
+    response = client.get(started["Location"])
+    job = response.context["job"]
+    assert (job.status, job.done, job.total) == (JobStatus.FAILED, 1, 2)
+    assert job.failures[0]["label"].startswith(second.reference)
+    assert "WeasyPrint fant ikke skrifttypen" in response.content.decode()
+    assert 'data-testid="job-retry"' in response.content.decode()
+    assert len(mail.outbox) == 1
+    monkeypatch.setattr(letters, "letter_pdf", real_pdf)
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = client.post(url, {"token": str(uuid.uuid4())})
+    retry = client.get(retried["Location"])
+    assert (retry.context["job"].done, retry.context["job"].total) == (1, 1)
+    assert set(Decision.objects.values_list("status", flat=True)) == {DecisionStatus.SENT}
+    assert len(mail.outbox) == 2  # the first letter was not sent again
 
 
 def test_send_view_without_token_sends_nothing(world):
@@ -298,33 +340,31 @@ def test_drafts_and_unsent_decisions_are_not_on_the_homes(world):
     assert letters.letters_for_organisation(world.owner_org) == []
 
 
-def test_a_large_round_is_sent_by_the_worker(world, monkeypatch, django_capture_on_commit_callbacks):
-    from dekomp.decisions import views_letters
-
-    monkeypatch.setattr(views_letters, "LETTERS_INLINE_LIMIT", 1)
-    first, _second = decided(world, 2, status=DecisionStatus.DECIDED)
-    client = client_for(world, "caseworker")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("decisions:letters_send", args=[first.report.round_id]), {"token": str(uuid.uuid4())}
-        )
-    assert response.status_code == 302
-    assert set(Decision.objects.values_list("status", flat=True)) == {DecisionStatus.SENT}
-    assert len(mail.outbox) == 2
-    assert "2 vedtaksbrev lages og sendes i bakgrunnen." in client.get(response["Location"]).content.decode()
-
-
-def test_send_button_counts_the_letters_waiting(world, rf):
-    from django.template import Context, Template
+def test_a_running_send_is_followed_not_started_twice(world):
+    """While the worker sends, the send page leads to the running job instead of starting another."""
+    from dekomp.activity.jobs import job_start
 
     first, _second = decided(world, 2, status=DecisionStatus.DECIDED)
-    Decision.objects.filter(pk=first.pk).update(status=DecisionStatus.SENT)
-    html = Template("{% load decision_letters %}{% letters_send_form round %}").render(
-        Context({"round": first.report.round, "csrf_token": "x"})
+    round = first.report.round
+    job, _created = job_start(
+        by=world.users["caseworker"],
+        kind="decisions.letters",
+        title="Vedtaksbrev",
+        office_id=round.office_id,
+        token=uuid.uuid4(),
+        total=2,
+        back_url="/",
+        parameters={"round": round.pk},
     )
-    assert reverse("decisions:letters_send", args=[first.report.round_id]) in html
-    assert "1 fattet vedtak venter på vedtaksbrev." in html
-    assert 'name="token" value="' in html and "disabled" not in html
+    client = client_for(world, "caseworker")
+    url = reverse("decisions:letters_send", args=[round.pk])
+    for response in (client.get(url), client.post(url, {"token": str(uuid.uuid4())})):
+        assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert Job.objects.count() == 1
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page  # the page polls while the job runs
+    assert client_for(world, "owner").get(reverse("jobs:detail", args=[job.pk])).status_code == 403
+    assert client_for(world, "other_caseworker").get(reverse("jobs:detail", args=[job.pk])).status_code == 403
 
 
 def test_a_failure_half_way_leaves_nothing_sent_or_stored(world, monkeypatch, settings):
