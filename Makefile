@@ -63,11 +63,11 @@ demo: migrate ## Load the demo data (idempotent)
 	$(MANAGE) demo
 
 .PHONY: run
-# In development, background tasks (receipt e-mails) run at once and print to the console; production runs a worker.
-run: export DJANGO_TASKS_BACKEND ?= django_tasks.backends.immediate.ImmediateBackend
-run: demo ## Set up, migrate SQLite, load the demo and serve at http://127.0.0.1:8000
+# The task worker runs beside the server, as in production: letters, batch decisions and e-mails go through it and
+# the pages show their progress. E-mails are one line each on the console, the messages files in tmp/mail/.
+run: demo ## Set up, migrate SQLite, load the demo, serve at http://127.0.0.1:8000 with a task worker beside it
 	@$(MANAGE) demo_logins --host $(HOST) --port $(PORT)
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@bash scripts/run-with-worker.sh $(MANAGE) $(HOST):$(PORT)
 
 .PHONY: worker
 worker: migrate ## Run the background task worker

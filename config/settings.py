@@ -164,8 +164,10 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 
-# E-mail: console in development, SMTP in production (EMAIL_URL-style settings kept explicit).
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: in development one line per message on the console and the message as a file in DEKOMP_MAIL_DIR
+# (dekomp.core.mail); SMTP in production (EMAIL_URL-style settings kept explicit).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "dekomp.core.mail.SummaryConsoleBackend")
+DEKOMP_MAIL_DIR = os.environ.get("DEKOMP_MAIL_DIR", str(BASE_DIR / "tmp" / "mail"))
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
