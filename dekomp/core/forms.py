@@ -62,11 +62,12 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 def add_domain_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: keyed messages on their fields, the rest at the top."""
+    # The ValidationErrors themselves, not their messages, so each keeps its code (tests and pages can read it).
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
     else:
-        form.add_error(None, error.messages)
+        form.add_error(None, error.error_list)
 
 
 SPACES = (" ", "\u00a0", "\u202f")

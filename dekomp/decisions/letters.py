@@ -17,7 +17,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 from functools import partial
 
 from django.contrib.staticfiles import finders
@@ -194,10 +194,6 @@ class Letter:
         return str(self.years[0]) if len(self.years) == 1 else f"{self.years[0]}–{self.years[-1]}"
 
 
-def _percent(share: Decimal) -> str:
-    return f"{(share * 100).normalize():f}".replace(".", ",")
-
-
 def letter_data(decision: Decision, *, language: str | None = None, sent_at: datetime | None = None) -> Letter:
     """The letter's content: addressee, copies, facts, the amounts per recipient and year, and the conditions."""
     language = language or letter_language(decision)
@@ -230,7 +226,7 @@ def letter_data(decision: Decision, *, language: str | None = None, sent_at: dat
             copies.append(link.organisation)
     recommendation = decision.batch.recommendation
     with translation.override(language):
-        scheme_name = scheme.label
+        scheme_name, egenandel_percent = scheme.label, scheme.egenandel_percent
     letter = Letter(
         decision=decision,
         language=language,
@@ -252,10 +248,11 @@ def letter_data(decision: Decision, *, language: str | None = None, sent_at: dat
         decided_by_name=decision.decided_by.full_name if decision.decided_by else "",
     )
     if decision.outcome != Outcome.REJECTED:
-        if scheme.egenandel_share > 0:
-            letter.egenandel_percent = _percent(scheme.egenandel_share)
+        if scheme.has_egenandel:
+            # The same rule the decision was checked by: the scheme's share of what is granted, per year.
+            letter.egenandel_percent = egenandel_percent
             letter.egenandel = [
-                YearAmount(year, (total * scheme.egenandel_share).quantize(Decimal(1), rounding=ROUND_UP))
+                YearAmount(year, scheme.required_egenandel(total))
                 for year, total in zip(years, year_totals, strict=True)
                 if total > 0
             ]

@@ -306,7 +306,7 @@ def egenandel_problems(decision: Decision) -> list[str]:
     own = {c.budget_year: c.amount for c in decision.report.contributions.all()}
     problems = []
     for year, total in sorted(granted.items()):
-        required = (scheme.egenandel_share * total).quantize(Decimal(1))
+        required = scheme.required_egenandel(total)
         if own.get(year, ZERO) < required:
             problems.append(
                 _(
@@ -318,7 +318,7 @@ def egenandel_problems(decision: Decision) -> list[str]:
                     "ref": decision.reference,
                     "title": decision.report.title,
                     "scheme": scheme.short_name,
-                    "share": round(scheme.egenandel_share * 100),
+                    "share": scheme.egenandel_percent,
                     "year": year,
                     "granted": _fmt(total),
                     "required": _fmt(required),
@@ -455,7 +455,7 @@ def decisions_decide(*, by: User, batch: DecisionBatch, token: uuid.UUID) -> lis
         )
         if not decisions:
             raise ValidationError(_("Vedtakene i denne bunken er allerede fattet."))
-        problems: list[str] = []
+        problems: list[str | ValidationError] = []
         for decision in decisions:
             if outcome_for(decision.lines.all()) != decision.outcome:
                 problems.append(
@@ -471,7 +471,7 @@ def decisions_decide(*, by: User, batch: DecisionBatch, token: uuid.UUID) -> lis
                     _("%(ref)s %(title)s: vedtaket avviker fra innstillingen, men mangler begrunnelse.")
                     % {"ref": decision.reference, "title": decision.report.title}
                 )
-            problems += egenandel_problems(decision)
+            problems += [ValidationError(problem, code="egenandel_too_low") for problem in egenandel_problems(decision)]
         now = timezone.now()
         for decision in decisions:
             decision.status = DecisionStatus.DECIDED

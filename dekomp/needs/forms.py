@@ -233,19 +233,46 @@ class BudgetForm(VersionedForm):
                 self.fields[amount] = _amount_field(
                     _("%(recipient)s, %(year)s") % {"recipient": recipient.name, "year": year}
                 )
+                # The live egenandel hint (static/js/egenandel-hint.js) adds up each year's amounts.
+                self.fields[amount].widget.attrs["data-budget-year"] = year
                 self.fields[coordinator] = _amount_field(
                     _("Herav koordinator, %(recipient)s, %(year)s") % {"recipient": recipient.name, "year": year}
                 )
                 cells.append((year, amount, coordinator))
             self.grid.append((recipient, cells))
+        self.scheme = report.scheme
+        # The share as written in the database ("0.300"), for the hint to compute with exactly, never a float.
+        self.egenandel_share = str(report.scheme.egenandel_share)
         self.contribution_fields = []
         for year in self.budget_years:
             name = f"egenandel_{year}"
             self.fields[name] = _amount_field(_("Egenandel %(year)s") % {"year": year})
+            self.fields[name].widget.attrs["data-egenandel-year"] = year
             self.contribution_fields.append((year, name))
         # The mixin styled the fields that existed before; style the grid's fields the same way.
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds-input")
+        self._describe_contributions()
+
+    def _describe_contributions(self) -> None:
+        """Point each egenandel input at its hint and, once it has one, its error (the services' errors too)."""
+        if not self.scheme.has_egenandel:
+            return
+        for _year, name in self.contribution_fields:
+            attrs = self.fields[name].widget.attrs
+            described = [f"{self._field_id(name)}_hint"]
+            if self._errors and name in self._errors:
+                attrs["aria-invalid"] = "true"
+                described.insert(0, f"{self._field_id(name)}_error")
+            attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe_contributions()
+
+    def add_error(self, field: str | None, error: object) -> None:
+        super().add_error(field, error)
+        self._describe_contributions()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -262,8 +289,33 @@ class BudgetForm(VersionedForm):
             for recipient, cells in self.grid
         ]
 
-    def bound_contributions(self):
-        return [(year, self[name]) for year, name in self.contribution_fields]
+    def _typed(self, name: str) -> Decimal:
+        """The amount in a field as typed (or saved), 0 when empty or not a number."""
+        try:
+            return self.fields[name].to_python(self[name].value()) or Decimal(0)
+        except forms.ValidationError:
+            return Decimal(0)
+
+    def _years_in_period(self) -> list[int]:
+        try:
+            years = int(self["years"].value())
+        except (TypeError, ValueError):
+            return self.budget_years
+        return self.budget_years[:years] if years in (1, 2, 3) else self.budget_years
+
+    def bound_contributions(self) -> list[tuple[int, forms.BoundField, Decimal, Decimal]]:
+        """Per budget year: the egenandel field, the amount asked for and the least egenandel for it (0 outside
+        the period), from what is typed — what the hint says before any script runs."""
+        requested = dict.fromkeys(self._years_in_period(), Decimal(0))
+        for _recipient, cells in self.grid:
+            for year, amount, _coordinator in cells:
+                if year in requested:
+                    requested[year] += self._typed(amount)
+        rows = []
+        for year, name in self.contribution_fields:
+            asked = requested.get(year, Decimal(0))
+            rows.append((year, self[name], asked, self.scheme.required_egenandel(asked)))
+        return rows
 
     @staticmethod
     def initial_for(report: NeedsReport) -> dict:

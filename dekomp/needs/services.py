@@ -2,6 +2,7 @@
 transaction and records what it did. Validation errors are keyed by form field so views show them in place."""
 
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dekomp.accounts.models import User
 from dekomp.activity.services import record
+from dekomp.core.formatting import format_nok
 from dekomp.core.uploads import check_upload
 from dekomp.organisations.models import Organisation, Region, Unit
 from dekomp.schemes.models import ActivityType, DeadlineExtension, Round, RoundStatus, Scheme, Theme
@@ -463,10 +465,14 @@ def needs_report_save_budget(
     contributions: dict[int, Decimal],
     egenandel_form: str,
 ) -> NeedsReport:
-    """Step 6: the period (1–3 school years) and, per budget year, one line per recipient and the egenandel."""
+    """Step 6: the period (1–3 school years) and, per budget year, one line per recipient and the egenandel.
+
+    An egenandel typed for a year must be at least the scheme's share of that year's amount asked for (a year left
+    empty is caught on submission); the error is keyed by the step's field, so the page shows it in place.
+    """
 
     def apply(locked: NeedsReport) -> dict:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | ValidationError] = {}
         if years not in (1, 2, 3):
             errors["years"] = _("Et tiltak varer fra ett til tre skoleår.")
             raise ValidationError(errors)
@@ -498,6 +504,12 @@ def needs_report_save_budget(
                 }
         if egenandel_form and egenandel_form not in dict(NeedsReport._meta.get_field("egenandel_form").choices):
             errors["egenandel_form"] = _("Ukjent form på egenandelen.")
+        if "budget" not in errors and "egenandel" not in errors:
+            requested = _requested_per_year(lines)
+            for year, amount in sorted(contributions.items()):
+                shortfall = egenandel_shortfall(locked.scheme, year=year, requested=requested[year], own=amount)
+                if shortfall:
+                    errors[f"egenandel_{year}"] = ValidationError(shortfall, code="egenandel_too_low")
         if errors:
             raise ValidationError(errors)
         changes = _changed(locked, {"years": years, "egenandel_form": egenandel_form})
@@ -636,10 +648,37 @@ def co_owner_answer(*, by: User, link: CoOwner, is_confirmed: bool, comment: str
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing that stops submission, and the step where it is fixed."""
+    """One thing that stops submission, the step where it is fixed, and its error code."""
 
     step: str
     message: str
+    code: str = "not_ready"
+
+
+def _requested_per_year(lines: Iterable) -> dict[int, Decimal]:
+    """Budget year → the amount asked for (all recipients' lines)."""
+    requested: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        requested[line.budget_year] += line.amount
+    return requested
+
+
+def egenandel_shortfall(scheme: Scheme, *, year: int, requested: Decimal, own: Decimal) -> str:
+    """What is wrong when the egenandel for a year is below the scheme's share of the amount asked for; "" if not."""
+    required = scheme.required_egenandel(requested)
+    if own >= required:
+        return ""
+    return _(
+        "%(scheme)s krever egenandel på minst %(share)s %% av beløpet det søkes om: for %(year)s minst "
+        "%(required)s (%(share)s %% av %(requested)s), men egenandelen er %(own)s."
+    ) % {
+        "scheme": scheme.short_name,
+        "share": scheme.egenandel_percent,
+        "year": year,
+        "required": format_nok(required),
+        "requested": format_nok(requested),
+        "own": format_nok(own),
+    }
 
 
 def submission_problems(report: NeedsReport, now=None) -> list[Problem]:
@@ -739,24 +778,14 @@ def _budget_problems(report: NeedsReport) -> list[Problem]:
             )
         )
     if report.scheme.has_egenandel:
-        own = sum((c.amount for c in report.contributions.all()), Decimal(0))
-        required = (report.scheme.egenandel_share * total).quantize(Decimal(1))
-        if own < required:
-            problems.append(
-                Problem(
-                    "budsjett",
-                    _(
-                        "%(scheme)s krever egenandel på minst %(share)s %% av beløpet det søkes om: "
-                        "minst %(required)s, men budsjettet har %(own)s."
-                    )
-                    % {
-                        "scheme": report.scheme.short_name,
-                        "share": round(report.scheme.egenandel_share * 100),
-                        "required": f"{required:,.0f} kr".replace(",", " "),
-                        "own": f"{own:,.0f} kr".replace(",", " "),
-                    },
-                )
+        requested = _requested_per_year(lines)
+        own = {c.budget_year: c.amount for c in report.contributions.all()}
+        for year in report.budget_years:
+            shortfall = egenandel_shortfall(
+                report.scheme, year=year, requested=requested[year], own=own.get(year, Decimal(0))
             )
+            if shortfall:
+                problems.append(Problem("budsjett", shortfall, code="egenandel_too_low"))
         if not report.egenandel_form:
             problems.append(Problem("budsjett", _("Oppgi om egenandelen er penger eller betalt arbeidstid.")))
     return problems
@@ -788,7 +817,7 @@ def needs_report_submit(*, by: User, report: NeedsReport, token: uuid.UUID, is_d
         if not is_declared:
             problems.append(Problem("oppsummering", _("Kryss av for eierens erklæring.")))
         if problems:
-            raise ValidationError([problem.message for problem in problems], code="not_ready")
+            raise ValidationError([ValidationError(problem.message, code=problem.code) for problem in problems])
         now = timezone.now()
         was_returned = locked.status == Status.RETURNED
         locked.status = Status.SUBMITTED

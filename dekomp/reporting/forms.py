@@ -10,7 +10,14 @@ from dekomp.core.forms import AmountField, DesignsystemetFormMixin, ModelMultipl
 from dekomp.organisations.models import Unit
 
 from .models import RecipientReport, ReportStatus, SettlementKind
-from .services import MAX_PARTICIPANTS, MAX_TEXT, ReportInput, allowed_units, requires_egenandel
+from .services import (
+    MAX_PARTICIPANTS,
+    MAX_TEXT,
+    ReportInput,
+    allowed_units,
+    egenandel_required,
+    requires_egenandel,
+)
 
 SAVE, SUBMIT = "lagre", "send_inn"
 
@@ -74,10 +81,21 @@ class ReportForm(DesignsystemetFormMixin, forms.Form):
         self.fields["used"].help_text = _("Det dere har brukt av tilskuddet i året, i hele kroner.")
         if requires_egenandel(report):
             scheme = report.line.decision.report.scheme
-            self.fields["egenandel_documented"].help_text = _(
+            help_text = _(
                 "%(scheme)s krever egenandel fra eieren på minst %(share)s %% av brukt beløp, i penger eller betalt "
                 "arbeidstid."
-            ) % {"scheme": scheme.short_name, "share": round(scheme.egenandel_share * 100)}
+            ) % {"scheme": scheme.short_name, "share": scheme.egenandel_percent}
+            if report.used is not None:
+                # The saved amount used, through the same rule the submission checks.
+                help_text += " " + _("For %(used)s brukt er det minst %(required)s.") % {
+                    "used": format_nok(report.used),
+                    "required": format_nok(egenandel_required(report, report.used)),
+                }
+            self.fields["egenandel_documented"].help_text = help_text
+            # Set after the mixin looked for help texts: point the input at it here.
+            self.fields["egenandel_documented"].widget.attrs["aria-describedby"] = (
+                f"{self._field_id('egenandel_documented')}_help"
+            )
         else:
             del self.fields["egenandel_documented"]
 

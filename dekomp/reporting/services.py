@@ -81,8 +81,8 @@ def requires_egenandel(report: RecipientReport) -> bool:
 
 
 def egenandel_required(report: RecipientReport, used: Decimal) -> Decimal:
-    """The egenandel the recipient must document for the money it used, in whole kroner."""
-    return (report.line.decision.report.scheme.egenandel_share * used).quantize(Decimal(1))
+    """The egenandel the recipient must document for the money it used (the scheme's one rule, rounded up)."""
+    return report.line.decision.report.scheme.required_egenandel(used)
 
 
 def allowed_units(report: RecipientReport):
@@ -194,7 +194,7 @@ def reports_expect_for_round(round: Round) -> list[RecipientReport]:
 
 def _problems(report: RecipientReport, data: ReportInput, units: list[Unit], *, submitting: bool) -> dict:
     """What is wrong with the input, keyed by field; on submission also what is missing."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str | ValidationError] = {}
     if data.participants is not None and not 0 <= data.participants <= MAX_PARTICIPANTS:
         errors["participants"] = _("Antall deltakere må være et tall mellom 0 og %(max)s.") % {"max": MAX_PARTICIPANTS}
     for name, text in (("activities", data.activities), ("goal_achievement", data.goal_achievement)):
@@ -229,20 +229,25 @@ def _problems(report: RecipientReport, data: ReportInput, units: list[Unit], *, 
         scheme = report.line.decision.report.scheme
         required = egenandel_required(report, data.used)
         if data.egenandel_documented is None:
-            errors["egenandel_documented"] = _("%(scheme)s krever egenandel: oppgi dokumentert egenandel.") % {
-                "scheme": scheme.short_name
-            }
+            errors["egenandel_documented"] = ValidationError(
+                _("%(scheme)s krever egenandel: oppgi dokumentert egenandel.") % {"scheme": scheme.short_name},
+                code="egenandel_missing",
+            )
         elif data.egenandel_documented < required:
-            errors["egenandel_documented"] = _(
-                "%(scheme)s krever egenandel på minst %(share)s %% av brukt beløp: minst %(required)s av "
-                "%(used)s, men dere har dokumentert %(documented)s."
-            ) % {
-                "scheme": scheme.short_name,
-                "share": round(scheme.egenandel_share * 100),
-                "required": _kr(required),
-                "used": _kr(data.used),
-                "documented": _kr(data.egenandel_documented),
-            }
+            errors["egenandel_documented"] = ValidationError(
+                _(
+                    "%(scheme)s krever egenandel på minst %(share)s %% av brukt beløp: minst %(required)s av "
+                    "%(used)s, men dere har dokumentert %(documented)s."
+                )
+                % {
+                    "scheme": scheme.short_name,
+                    "share": scheme.egenandel_percent,
+                    "required": _kr(required),
+                    "used": _kr(data.used),
+                    "documented": _kr(data.egenandel_documented),
+                },
+                code="egenandel_too_low",
+            )
     return errors
 
 

@@ -75,7 +75,7 @@ def edit(request: HttpRequest, report_id: int) -> HttpResponse:
             "report": report,
             "form": form,
             "requires_egenandel": services.requires_egenandel(report),
-            "egenandel_share": round(report.line.decision.report.scheme.egenandel_share * 100),
+            "egenandel_share": report.line.decision.report.scheme.egenandel_percent,
             "is_overdue": report.is_overdue(timezone.localdate()),
         },
     )

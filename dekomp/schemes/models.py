@@ -1,12 +1,13 @@
 """Schemes (ordninger) with their rules as data, and rounds (tilskuddsrunder) with frames and deadlines."""
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from dekomp.core.models import TimeStampedModel
@@ -79,6 +80,24 @@ class Scheme(TranslatedNameMixin, TimeStampedModel):
     @property
     def has_egenandel(self) -> bool:
         return self.egenandel_share > 0
+
+    @property
+    def egenandel_percent(self) -> str:
+        """The egenandel share as the percentage the texts state, in the active language: "30", "12,5"."""
+        percent = (self.egenandel_share * 100).normalize()
+        return number_format(percent if percent != percent.to_integral_value() else percent.quantize(Decimal(1)))
+
+    def required_egenandel(self, amount: Decimal) -> Decimal:
+        """The least egenandel for ``amount``: the scheme's share of it, rounded up to whole kroner (0 if none).
+
+        The one rule behind every check and text: on submission ``amount`` is what is asked for, at decision what is
+        granted, in the recipient's report what was used; the budget step, the letter and the report form state it.
+        Rounded up (never half-even) because the owner must bring at least the share: 30 % of 100 001 kr is
+        30 000,30 kr, and 30 000 kr would be less than that, so 30 001 kr is required.
+        """
+        if not self.has_egenandel or amount <= 0:
+            return Decimal(0)
+        return (self.egenandel_share * amount).quantize(Decimal(1), rounding=ROUND_CEILING)
 
 
 class Theme(TranslatedNameMixin):

@@ -2,12 +2,14 @@
 OsloMet; OsloMet confirms; the owner submits and downloads the receipt; the caseworker returns it; the owner fixes
 and resubmits; the caseworker approves the formal check and exports the list, whose totals match the page."""
 
+import re
 from decimal import Decimal
 from urllib.parse import urlparse
 
 import openpyxl
 import pytest
 from django.urls import resolve
+from playwright.sync_api import expect
 
 from .conftest import assert_accessible
 from .test_personas import log_in
@@ -73,6 +75,21 @@ def test_owner_partner_and_caseworker_take_a_report_through_its_journey(page, tm
     save_and_continue(page)
 
     page.get_by_label("3", exact=True).check()
+    # The live hint rounds as the server does: 30 % of 100 001 kr is 30 000,30, so at least 30 001 kr.
+    page.get_by_label("Fredrikstad kommune, 2027", exact=True).fill("60 001")
+    page.get_by_label("OsloMet – storbyuniversitetet, 2027", exact=True).fill("40000")
+    hint = page.locator("#id_egenandel_2027_hint")
+    expect(hint).to_have_text(re.compile(r"^Egenandel må være minst 30\s001\skr \(30 % av 100\s001\skr\)\.$"))
+    assert hint.get_attribute("aria-live") == "polite"
+    # One krone short: the step itself says so, on the field, and keeps what was typed.
+    page.get_by_label("Egenandel 2027", exact=True).fill("30000")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lagre og gå videre").click()
+    summary = page.locator("ds-error-summary")
+    expect(summary.locator('a[href="#id_egenandel_2027"]')).to_contain_text(re.compile(r"minst 30\s001\skr"))
+    assert page.get_by_label("Egenandel 2027", exact=True).input_value() == "30000"
+    assert page.get_by_label("Fredrikstad kommune, 2027", exact=True).input_value() == "60 001"
+    assert_accessible(page)
     for year in (2027, 2028, 2029):
         page.get_by_label(f"Fredrikstad kommune, {year}", exact=True).fill("200000")
         page.get_by_label(f"OsloMet – storbyuniversitetet, {year}", exact=True).fill("300000")

@@ -361,6 +361,7 @@ def test_the_egenandel_is_checked_against_the_amount_granted(world):
         "innvilges 150\u00a0000\u00a0kr, så egenandelen må være minst 45\u00a0000\u00a0kr, "
         "men den er 20\u00a0000\u00a0kr."
     ]
+    assert [error.code for error in caught.value.error_list] == ["egenandel_too_low"]
     assert set(Decision.objects.values_list("status", flat=True)) == {DecisionStatus.DRAFT}
     # Granting less makes the same egenandel enough: 30 % of 60 000 is 18 000.
     amounts = amounts_of(decision) | {(world.owner_org.pk, 2028): Decimal(10_000)}

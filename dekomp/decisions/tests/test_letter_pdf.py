@@ -70,7 +70,9 @@ def test_nynorsk_letter_has_the_appeal_section_in_nynorsk_and_renders_to_png(wor
         "Tilskotet er gitt etter Retningslinjer for tilskotsordning for lokal kompetanseutvikling i barnehage og skule",
         "fastsett av Kunnskapsdepartementet, og forvaltningslova",
         "Vilkår for tilskotet",
-        "ein eigendel på minst 30 prosent av tilskotet",
+        # The base stated both ways: of the amount granted, and in the report of the money used.
+        "ein eigendel på minst 30 prosent av beløpet som er innvilga",
+        "der han må vere minst 30 prosent av det som er brukt av tilskotet",
         "Kvar mottakar skal levere rapport",
         "kan bli kravde tilbakebetalte",
         "Aksept av vilkåra",
@@ -111,7 +113,8 @@ def test_bokmal_letter_has_the_bokmal_text(world):
         "Klagefristen er tre uker fra du mottok dette brevet (forvaltningsloven §§ 28 og 29)",
         "Klagen skal sendes til Statsforvalteren, som sender den videre til Utdanningsdirektoratet",
         "Du har rett til å se dokumentene i saken (forvaltningsloven § 18)",
-        "en egenandel på minst 30 prosent av tilskuddet",
+        "en egenandel på minst 30 prosent av beløpet som er innvilget",
+        "der den må være minst 30 prosent av det som er brukt av tilskuddet",
         "Med hilsen",
     ]:
         assert phrase in text, phrase

@@ -263,7 +263,7 @@ def test_accept_page_lists_the_terms_and_accepts_once(world, sent):
     url = reverse("decisions:accept", args=[sent.pk])
     page = client.get(url).content.decode()
     assert "Aksepter vilkårene for tilskuddet" in page
-    assert "minst 30 prosent av tilskuddet, til sammen minst 90\u00a0000\u00a0kr" in page
+    assert "minst 30 prosent av beløpet som er innvilget, til sammen minst 90\u00a0000\u00a0kr" in page
     assert "for 2027 innen 15. januar 2028" in page and "for 2028 innen 15. januar 2029" in page
     assert 'data-testid="accept-button"' in page
 

@@ -1096,7 +1096,11 @@ class Planner:
                 plan.lines.append((year, plan.partners[1].organisation, partner_total - main, 0))
             if plan.scheme.has_egenandel:
                 share = float(plan.scheme.egenandel_share)
-                plan.contributions[year] = _ceil_to(total * rng.uniform(share, share + 0.2), 1000)
+                # Some more than the scheme requires, rounded to the thousand; never below the rule itself.
+                plan.contributions[year] = max(
+                    int(plan.scheme.required_egenandel(Decimal(total))),
+                    _ceil_to(total * rng.uniform(share, share + 0.2), 1000),
+                )
         if plan.scheme.has_egenandel:
             plan.egenandel_form = rng.choices(
                 [ContributionForm.STAFF_TIME, ContributionForm.BOTH, ContributionForm.MONEY], weights=[6, 3, 1]

@@ -269,7 +269,7 @@ def build_reports(round: Round) -> list[RecipientReport]:
                 "ledelsen har satt av tid til utviklingsarbeidet også neste år."
             ),
             used=used,
-            egenandel_documented=(used * needs_report.scheme.egenandel_share).quantize(Decimal(1)) + 1000,
+            egenandel_documented=needs_report.scheme.required_egenandel(used) + 1000,
         )
         sent.append(
             reporting_services.report_submit(

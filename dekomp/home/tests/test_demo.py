@@ -222,7 +222,7 @@ def test_demo_budgets_are_realistic_and_dekomp_brings_its_egenandel(demo):
             own = {c.budget_year: c.amount for c in report.contributions.all()}
             assert report.egenandel_form, report
             for year, total in totals.items():
-                assert own[year] >= report.scheme.egenandel_share * total, (report, year)
+                assert own[year] >= report.scheme.required_egenandel(total), (report, year)
 
 
 def test_demo_gives_every_persona_something_to_do(demo):

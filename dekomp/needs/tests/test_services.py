@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dekomp.activity.services import events_for
 from dekomp.needs import services, snapshot
-from dekomp.needs.models import NeedsReport, Status, Submission
+from dekomp.needs.models import NeedsReport, OwnContribution, Status, Submission
 from dekomp.needs.tests.factories import complete_draft, confirm_partner, open_round
 from dekomp.organisations.models import Unit, UnitKind
 from dekomp.organisations.validators import synthetic_orgnrs
@@ -183,14 +183,76 @@ def test_period_must_be_one_to_three_years(world, draft, years):
     assert state(draft) == before
 
 
+def codes(error: ValidationError) -> list[str]:
+    return [e.code for e in error.error_list]
+
+
 def test_dekomp_egenandel_under_30_percent_is_refused(world, round, submit):
-    report = complete_draft(world, round, egenandel_share=Decimal("0.29"))
+    report = complete_draft(world, round)  # 500 000 asked for a year, egenandel 150 000: exactly 30 %
     confirm_partner(world, report)
+    # Lowered behind the budget step's back (saved before the step checked it): the submission still catches it.
+    OwnContribution.objects.filter(report=report, budget_year=2028).update(amount=149_999)
     before = state(report)
     with pytest.raises(ValidationError) as caught:
         submit(world, report)
-    assert any("DeKomp krever egenandel på minst 30 %" in m for m in caught.value.messages)
+    assert codes(caught.value) == ["egenandel_too_low"]
+    assert "for 2028 minst 150\u00a0000\u00a0kr" in caught.value.messages[0]
     assert state(report) == before
+
+
+def test_the_egenandel_is_checked_per_year_not_over_the_period(world, round, submit):
+    report = complete_draft(world, round, years=2)
+    confirm_partner(world, report)
+    # 200 000 + 100 000 is 30 % of the period's 1 000 000, but 2028 alone needs 150 000.
+    OwnContribution.objects.filter(report=report, budget_year=2027).update(amount=200_000)
+    OwnContribution.objects.filter(report=report, budget_year=2028).update(amount=100_000)
+    problems = services.submission_problems(NeedsReport.objects.get(pk=report.pk))
+    assert [(p.step, p.code) for p in problems if p.code != "not_ready"] == [("budsjett", "egenandel_too_low")]
+    assert "2028" in problems[0].message
+
+
+def _save_budget(world, draft, *, owner: int, partner: int, egenandel: dict):
+    return services.needs_report_save_budget(
+        by=world.users["owner"],
+        report=draft,
+        expected_version=draft.version,
+        years=1,
+        lines=[
+            services.BudgetInput(2027, world.owner_org.pk, Decimal(owner)),
+            services.BudgetInput(2027, world.partner_org.pk, Decimal(partner)),
+        ],
+        contributions={year: Decimal(amount) for year, amount in egenandel.items()},
+        egenandel_form="penger",
+    )
+
+
+def test_the_budget_step_refuses_a_typed_egenandel_below_the_share_of_the_year(world, draft):
+    before = state(draft)
+    # 100 001 asked for in 2027: 30 % is 30 000,30 kr, so 30 000 kr is too little and 30 001 kr is enough.
+    with pytest.raises(ValidationError) as caught:
+        _save_budget(world, draft, owner=60_001, partner=40_000, egenandel={2027: 30_000})
+    assert list(caught.value.error_dict) == ["egenandel_2027"]
+    assert [e.code for e in caught.value.error_dict["egenandel_2027"]] == ["egenandel_too_low"]
+    assert "minst 30\u00a0001\u00a0kr (30 % av 100\u00a0001\u00a0kr)" in caught.value.messages[0]
+    assert state(draft) == before
+    saved = _save_budget(world, draft, owner=60_001, partner=40_000, egenandel={2027: 30_001})
+    assert list(saved.contributions.values_list("budget_year", "amount")) == [(2027, 30_001)]
+
+
+def test_the_budget_step_saves_a_year_without_egenandel_for_the_summary_to_ask_for(world, draft):
+    # Nothing typed is no wrong number: a draft may be saved before the egenandel is known.
+    saved = _save_budget(world, draft, owner=60_001, partner=40_000, egenandel={})
+    assert not saved.contributions.exists()
+    problems = services.submission_problems(saved)
+    assert [p.code for p in problems if p.step == "budsjett"] == ["egenandel_too_low"]
+
+
+def test_a_scheme_without_egenandel_takes_any_egenandel_on_the_budget_step(world, draft):
+    NeedsReport.objects.filter(pk=draft.pk).update(scheme=Scheme.objects.get(code="rekomp"))
+    draft = NeedsReport.objects.get(pk=draft.pk)
+    saved = _save_budget(world, draft, owner=60_001, partner=40_000, egenandel={2027: 1})
+    assert list(saved.contributions.values_list("amount", flat=True)) == [1]
+    assert not [p for p in services.submission_problems(saved) if p.code == "egenandel_too_low"]
 
 
 def test_missing_partner_confirmation_blocks_submission(world, draft, submit):

@@ -1,11 +1,14 @@
 """The owner's steps, the partner's answer and the receipt through HTTP: messages in place, nothing typed lost."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from dekomp.needs.models import NeedsReport, Status
 from dekomp.needs.steps import STEPS
 from dekomp.needs.tests.factories import complete_draft, confirm_partner, open_round
+from dekomp.schemes.models import Scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +226,57 @@ def test_budget_amounts_may_be_typed_with_spaces(owner_client, world, draft):
     assert owner_client.post(url, data).status_code == 302
     amounts = dict(NeedsReport.objects.get(pk=draft.pk).budget_lines.values_list("recipient_id", "amount"))
     assert amounts == {world.owner_org.pk: 150_000, world.partner_org.pk: 250_000}
+
+
+def test_budget_step_refuses_too_little_egenandel_in_place_and_keeps_everything_typed(owner_client, world, draft):
+    url = reverse("needs:edit", args=[draft.pk, "budsjett"])
+    data = {
+        "version": draft.version,
+        "years": "1",
+        "egenandel_form": "penger",
+        "action": "next",
+        f"amount_{world.owner_org.pk}_2027": "60 001",
+        f"amount_{world.partner_org.pk}_2027": "40000",
+        "egenandel_2027": "30 000",  # 30 % of 100 001 is 30 000,30: at least 30 001
+    }
+    before = list(NeedsReport.objects.get(pk=draft.pk).contributions.values_list("budget_year", "amount"))
+    response = owner_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()
+    assert list(errors) == ["egenandel_2027"]
+    assert [error.code for error in errors["egenandel_2027"]] == ["egenandel_too_low"]
+    body = response.content.decode()
+    assert 'value="60 001"' in body and 'value="40000"' in body and 'value="30 000"' in body
+    assert 'href="#id_egenandel_2027"' in body  # the error summary links to the field
+    field = re.search(r'<input[^>]*name="egenandel_2027"[^>]*>', body).group(0)
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="id_egenandel_2027_error id_egenandel_2027_hint"' in field
+    assert 'id="id_egenandel_2027_error"' in body
+    # The hint states the same number, before any script has run.
+    hint = re.search(r'<p[^>]*id="id_egenandel_2027_hint"[^>]*>([^<]*)</p>', body)
+    assert 'aria-live="polite"' in hint.group(0)
+    assert hint.group(1) == "Egenandel må være minst 30\u00a0001\u00a0kr (30 % av 100\u00a0001\u00a0kr)."
+    assert list(NeedsReport.objects.get(pk=draft.pk).contributions.values_list("budget_year", "amount")) == before
+    data["egenandel_2027"] = "30 001"
+    assert owner_client.post(url, data).status_code == 302
+
+
+def test_budget_step_gives_the_live_hint_its_share_template_and_amounts(owner_client, world, draft):
+    body = owner_client.get(reverse("needs:edit", args=[draft.pk, "budsjett"])).content.decode()
+    form = re.search(r"<form[^>]*data-egenandel-share[^>]*>", body).group(0)
+    assert 'data-egenandel-share="0.300"' in form  # the exact share, not a rounded percentage
+    assert 'data-egenandel-hint="Egenandel må være minst {required} (30 % av {requested})."' in form
+    assert '<script src="/static/js/egenandel-hint.js" defer></script>' in body
+    assert re.search(rf'name="amount_{world.owner_org.pk}_2027"[^>]*data-budget-year="2027"', body)
+    assert not re.search(r'name="coordinator_[^>]*data-budget-year', body)  # a part of the amount, not added twice
+    assert re.search(r'name="egenandel_2029"[^>]*data-egenandel-year="2029"', body)
+    # The saved budget: 500 000 a year asked for, so 150 000 at least, in every year of the period.
+    for year in (2027, 2028, 2029):
+        hint = re.search(rf'<p[^>]*id="id_egenandel_{year}_hint"[^>]*>([^<]*)</p>', body).group(1)
+        assert hint == "Egenandel må være minst 150\u00a0000\u00a0kr (30 % av 500\u00a0000\u00a0kr)."
+
+
+def test_budget_step_without_egenandel_has_no_hint(owner_client, world, draft):
+    NeedsReport.objects.filter(pk=draft.pk).update(scheme=Scheme.objects.get(code="rekomp"))
+    body = owner_client.get(reverse("needs:edit", args=[draft.pk, "budsjett"])).content.decode()
+    assert "data-egenandel-share" not in body and "egenandel-hint.js" not in body and "_hint" not in body
