@@ -1,12 +1,13 @@
 """Reads of needs reports for owners, partners and the report page, each with a fixed number of queries."""
 
+import uuid
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from dekomp.organisations.models import Organisation
 
-from .models import BudgetLine, CoOwner, NeedsReport, ReportPartner, Status
+from .models import BudgetLine, CheckBatch, CoOwner, NeedsReport, ReportPartner, Status
 
 
 def _with_lists(queryset: QuerySet[NeedsReport]) -> QuerySet[NeedsReport]:
@@ -95,3 +96,8 @@ def budget_table(report: NeedsReport) -> dict:
         "contributions": [contributions.get(year, Decimal(0)) for year in years],
         "contribution_total": sum(contributions.values(), Decimal(0)),
     }
+
+
+def check_token_used(*, token: uuid.UUID) -> bool:
+    """Whether a batch's formal check was already confirmed with this token."""
+    return CheckBatch.objects.filter(token=token).exists()
