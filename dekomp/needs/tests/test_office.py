@@ -196,6 +196,7 @@ def test_batch_check_shows_a_summary_then_checks_all_selected_and_keeps_filters(
     summary = caseworker.post(url, {"valgt": [reports["lesing"].pk, reports["sprak"].pk], "handling": "kontroller"})
     assert summary.status_code == 200
     assert summary.templates[0].name == "needs/office/batch_confirm.html"
+    assert summary.context["not_waiting"] == 0
     body = summary.content.decode()
     assert "Kontroller 2 behovsmeldinger (570\xa0000\xa0kr)" in body
     assert [r.pk for r in summary.context["batch"].reports] == [reports["lesing"].pk, reports["sprak"].pk]
@@ -218,6 +219,8 @@ def test_batch_is_all_or_nothing(caseworker, office_round):
     reports = office_round.reports
     url = reverse("needs:round_list", args=[office_round.round.pk])
     summary = caseworker.post(url, {"valgt": [reports["lesing"].pk, reports["utkast"].pk], "handling": "kontroller"})
+    assert summary.context["not_waiting"] == 1  # the draft: the summary warns before anything is tried
+    assert 'data-testid="not-waiting"' in summary.content.decode()
     response = confirm(caseworker, url, summary)
     assert response.status_code == 302
     [message] = messages_of(response)

@@ -273,6 +273,8 @@ def _confirm_check(
             "every_matching": form.every_matching,
             "token": uuid.uuid4(),
             "is_changed": is_changed,
+            # All or nothing: one report that is not waiting for the check stops the batch, so say it beforehand.
+            "not_waiting": sum(1 for report in batch.reports if report.status != Status.SUBMITTED),
             "back": request.get_full_path(),
         },
     )
