@@ -49,3 +49,14 @@ def _reporting_cases() -> dict[str, Case]:
 
 
 CASES |= _reporting_cases()
+
+
+# An organisation's page over every round: its own people and the staff of the office covering it (other_caseworker's
+# office neither covers Fredrikstad nor has a case naming it; national readers see the register page only).
+CASES["reporting:organisation"] = dashboard_matrix.Case(
+    lambda w: [w.owner_org.pk],
+    {
+        "GET": dashboard_matrix.only("owner", *dashboard_matrix.OFFICE_STAFF),
+        "POST": dashboard_matrix.logged_in(405),
+    },
+)

@@ -609,7 +609,7 @@ def _(w, c):
 
 @fuzz("needs_reports_check_batch", reports_world)
 def _(w, c):
-    return args(by=actors(w, "caseworker"), reports=st.lists(some_reports(w, c), max_size=3))
+    return args(by=actors(w, "caseworker"), reports=st.lists(some_reports(w, c), max_size=3), token=TOKENS)
 
 
 @fuzz("needs_reports_return_batch", reports_world)

@@ -319,3 +319,18 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
+
+
+class CheckBatch(TimeStampedModel):
+    """One confirmed formal check of several reports; its token is unique, so a replayed confirmation is refused."""
+
+    round = models.ForeignKey("schemes.Round", on_delete=models.CASCADE, related_name="check_batches")
+    token = models.UUIDField(unique=True, help_text=_("Hindrer at den samme bekreftelsen kontrollerer to ganger."))
+    report_count = models.PositiveIntegerField(_("antall behovsmeldinger"))
+
+    class Meta:
+        verbose_name = _("samlet formell kontroll")
+        verbose_name_plural = _("samlede formelle kontroller")
+
+    def __str__(self) -> str:
+        return f"{self.round} ({self.report_count})"

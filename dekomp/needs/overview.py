@@ -1,6 +1,8 @@
 """The office's overview of a round's needs reports and its exports, each read in a fixed number of queries."""
 
+import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,6 +46,7 @@ SORT_FIELDS = {
 AMOUNT = DecimalField(max_digits=16, decimal_places=0)
 ZERO = Decimal(0)
 REFERENCE = re.compile(r"^(\d{4})-(\d{1,6})$")
+ORGNR = re.compile(r"^\d{9}$")
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,16 @@ def filtered_reports(*, round: Round, filters: Filters) -> QuerySet[NeedsReport]
         )
     query = filters.q.strip()
     if query:
-        condition = Q(title__icontains=query) | Q(owner__name__icontains=query)
+        partners = ReportPartner.objects.filter(report=OuterRef("pk"))
+        condition = (
+            Q(title__icontains=query)
+            | Q(owner__name__icontains=query)
+            | Exists(partners.filter(organisation__name__icontains=query))
+        )
+        # An orgnr is often written in groups of three ("974 567 890"); it is stored as nine digits.
+        orgnr = re.sub(r"\s", "", query)
+        if ORGNR.match(orgnr):
+            condition |= Q(owner__orgnr=orgnr) | Exists(partners.filter(organisation__orgnr=orgnr))
         reference = REFERENCE.match(query)
         if reference and int(reference.group(1)) == round.year:
             condition |= Q(number=int(reference.group(2)))
@@ -161,6 +173,38 @@ def _listed(reports: QuerySet[NeedsReport], filters: Filters) -> QuerySet[NeedsR
     )
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """Where one report stands in the filtered, sorted list, and the reports before and after it."""
+
+    position: int
+    count: int
+    previous: int | None
+    next: int | None
+    page: int
+
+
+def neighbours(*, report: NeedsReport, filters: Filters) -> Neighbours:
+    """The report's place in its round's overview as filtered and sorted (one query).
+
+    The report itself always counts: once checked it may no longer pass a status filter, and the caseworker still
+    wants to go on from where it stood.
+    """
+    filtered = filtered_reports(round=report.round, filters=filters)
+    reports = NeedsReport.objects.filter(Q(pk__in=filtered.values("pk")) | Q(pk=report.pk))
+    if filters.sort == "total":
+        reports = _with_sums(reports)
+    pks = list(_ordered(reports, filters).values_list("pk", flat=True))
+    index = pks.index(report.pk)
+    return Neighbours(
+        position=index + 1,
+        count=len(pks),
+        previous=pks[index - 1] if index > 0 else None,
+        next=pks[index + 1] if index + 1 < len(pks) else None,
+        page=index // PER_PAGE + 1,
+    )
+
+
 def round_overview(*, round: Round, filters: Filters, page: int | str = 1) -> Overview:
     """A page of the round's reports as filtered and sorted, and totals over the whole filtered set."""
     reports = filtered_reports(round=round, filters=filters)
@@ -197,6 +241,30 @@ def round_overview(*, round: Round, filters: Filters, page: int | str = 1) -> Ov
         owner_total=total - partner_total,
         partner_total=partner_total,
     )
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The reports a batch action would change, with their requested totals, and a fingerprint of the set."""
+
+    reports: list[NeedsReport]
+    total: Decimal
+    fingerprint: str
+
+
+def batch_reports(*, round: Round, filters: Filters | None = None, pks: Iterable[int] = ()) -> Batch:
+    """Every report passing the filters (when given) or the ticked ones, in the round only (one query).
+
+    With filters the ids come from running the filter again here, never from the request.
+    """
+    reports = (
+        filtered_reports(round=round, filters=filters)
+        if filters is not None
+        else NeedsReport.objects.filter(round=round, pk__in=list(pks))
+    )
+    listed = list(_with_sums(reports).select_related("round__office", "owner", "scheme").order_by("number"))
+    digest = hashlib.sha256(",".join(str(report.pk) for report in listed).encode()).hexdigest()[:32]
+    return Batch(listed, sum((report.total_requested for report in listed), ZERO), digest)
 
 
 def export_rows(*, round: Round, filters: Filters) -> list[Sheet]:

@@ -1,5 +1,6 @@
 """Reads of needs reports for owners, partners and the report page, each with a fixed number of queries."""
 
+import uuid
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -10,7 +11,7 @@ from dekomp.organisations.models import Organisation
 from dekomp.schemes.models import Round, RoundStatus
 from dekomp.schemes.workflow import Outstanding
 
-from .models import BudgetLine, CoOwner, NeedsReport, ReportPartner, Status
+from .models import BudgetLine, CheckBatch, CoOwner, NeedsReport, ReportPartner, Status
 
 
 def _with_lists(queryset: QuerySet[NeedsReport]) -> QuerySet[NeedsReport]:
@@ -129,3 +130,8 @@ def round_outstanding(round: Round, to: str) -> list[Outstanding]:
             )
             items.append(Outstanding("returned", message % {"count": count}, f"{overview}?status={Status.RETURNED}"))
     return items
+
+
+def check_token_used(*, token: uuid.UUID) -> bool:
+    """Whether a batch's formal check was already confirmed with this token."""
+    return CheckBatch.objects.filter(token=token).exists()

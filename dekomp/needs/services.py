@@ -27,6 +27,7 @@ from .models import (
     TRANSITIONS,
     Attachment,
     BudgetLine,
+    CheckBatch,
     ConfirmationStatus,
     CoOwner,
     NeedsReport,
@@ -860,7 +861,8 @@ def _transition(
         if to not in TRANSITIONS[locked.status]:
             raise ValidationError(
                 _("Behovsmelding %(ref)s kan ikke gå fra «%(from)s» til «%(to)s».")
-                % {"ref": locked.reference, "from": locked.get_status_display(), "to": Status(to).label}
+                % {"ref": locked.reference, "from": locked.get_status_display(), "to": Status(to).label},
+                code="transition",
             )
         before = locked.status
         locked.status = to
@@ -897,9 +899,20 @@ def needs_report_withdraw(*, by: User, report: NeedsReport, comment: str = "") -
     )
 
 
-def needs_reports_check_batch(*, by: User, reports: list[NeedsReport]) -> list[NeedsReport]:
-    """Approve the formal check of several reports at once: all or none."""
+def needs_reports_check_batch(*, by: User, reports: list[NeedsReport], token: uuid.UUID) -> list[NeedsReport]:
+    """Approve the formal check of several reports of one round at once: all or none, each token only once."""
+    if not reports:
+        raise ValidationError(_("Velg minst én behovsmelding."), code="empty")
+    rounds = {report.round_id for report in reports}
+    if len(rounds) != 1:
+        raise ValidationError(_("Behovsmeldingene må være fra den samme runden."), code="rounds")
     with transaction.atomic():
+        try:
+            # The token's row is taken first: a replayed confirmation (back button, a second tab) stops here.
+            with transaction.atomic():
+                CheckBatch.objects.create(round_id=rounds.pop(), token=token, report_count=len(reports))
+        except IntegrityError:
+            raise ValidationError(_("Denne kontrollen er allerede bekreftet."), code="replayed") from None
         return [needs_report_check(by=by, report=report) for report in reports]
 
 

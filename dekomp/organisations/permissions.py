@@ -10,7 +10,8 @@ from .models import Office, Organisation
 AnyUser = User | AnonymousUser
 
 
-def _offices_covering(organisation: Organisation) -> set[int]:
+def offices_covering(organisation: Organisation) -> set[int]:
+    """The offices whose fylker hold the organisation (one query; none without a fylke)."""
     county_id = organisation.county_id or (
         organisation.municipality.county_id if organisation.municipality_id else None
     )
@@ -32,7 +33,16 @@ def can_view_organisation(user: AnyUser, organisation: Organisation) -> bool:
         return False
     if access.organisation_role(organisation) or user.is_national_reader:
         return True
-    return bool(access.office_ids & _offices_covering(organisation))
+    return bool(access.office_ids & offices_covering(organisation))
+
+
+def can_follow_organisation(user: AnyUser, organisation: Organisation) -> bool:
+    """People acting for the organisation and staff of an office covering its fylke follow its grants over the rounds
+    (national readers see the register data only)."""
+    access = access_for(user)
+    if not access:
+        return False
+    return bool(access.organisation_role(organisation) or access.office_ids & offices_covering(organisation))
 
 
 def can_change_organisation(user: AnyUser, organisation: Organisation) -> bool:
@@ -41,7 +51,7 @@ def can_change_organisation(user: AnyUser, organisation: Organisation) -> bool:
     if not access:
         return False
     admin_offices = {m.office_id for m in access.offices if m.role == OfficeRole.ADMIN}
-    return bool(admin_offices & _offices_covering(organisation))
+    return bool(admin_offices & offices_covering(organisation))
 
 
 def can_register_organisations(user: AnyUser) -> bool:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from . import selectors
 from .models import Office, Organisation, OrganisationKind
-from .permissions import can_list_organisations, can_view_organisation
+from .permissions import can_follow_organisation, can_list_organisations, can_view_organisation
 
 
 @login_required
@@ -45,5 +45,6 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "units": selectors.organisation_units(organisation=organisation),
             "unit_totals": selectors.unit_totals(organisation=organisation),
             "regions": selectors.regions_of(organisation=organisation),
+            "can_follow": can_follow_organisation(request.user, organisation),
         },
     )

@@ -8,6 +8,7 @@ app_name = "reporting"
 
 urlpatterns: list = [
     path("", include("dekomp.reporting.urls_dashboard")),
+    path("", include("dekomp.reporting.urls_organisation")),
     path("runde/<int:round_id>/", views.round_list, name="list"),
     path("<int:report_id>/", views.edit, name="edit"),
     path("<int:report_id>/vis/", views.detail, name="detail"),

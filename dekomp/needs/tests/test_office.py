@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dekomp.needs.models import Status
+from dekomp.needs.models import CheckBatch, Status
 from dekomp.schemes.models import Scheme, Theme
 
 from .conftest import YEAR
@@ -175,22 +176,52 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def test_batch_check_approves_all_selected_and_keeps_filters(caseworker, office_round):
+def confirmation_fields(response) -> list[tuple[str, str]]:
+    """The hidden fields the confirmation page posts back (the CSRF token left out)."""
+    fields = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', response.content.decode())
+    return [(name, value) for name, value in fields if name != "csrfmiddlewaretoken"]
+
+
+def confirm(client, url: str, response):
+    """Press "Bekreft" on the confirmation page: post exactly what its form holds."""
+    data: dict[str, list[str]] = {}
+    for name, value in confirmation_fields(response):
+        data.setdefault(name, []).append(value)
+    return client.post(url, data)
+
+
+def test_batch_check_shows_a_summary_then_checks_all_selected_and_keeps_filters(caseworker, office_round):
     reports = office_round.reports
     url = reverse("needs:round_list", args=[office_round.round.pk]) + "?q=i&sorter=title"
-    response = caseworker.post(url, {"valgt": [reports["lesing"].pk, reports["sprak"].pk], "handling": "kontroller"})
+    summary = caseworker.post(url, {"valgt": [reports["lesing"].pk, reports["sprak"].pk], "handling": "kontroller"})
+    assert summary.status_code == 200
+    assert summary.templates[0].name == "needs/office/batch_confirm.html"
+    assert summary.context["not_waiting"] == 0
+    body = summary.content.decode()
+    assert "Kontroller 2 behovsmeldinger (570\xa0000\xa0kr)" in body
+    assert [r.pk for r in summary.context["batch"].reports] == [reports["lesing"].pk, reports["sprak"].pk]
+    reports["lesing"].refresh_from_db()
+    assert reports["lesing"].status == Status.SUBMITTED  # nothing is checked before the confirmation
+    response = confirm(caseworker, url, summary)
     assert response.status_code == 302
     assert response["Location"] == url
     assert messages_of(response) == ["2 behovsmeldinger er formelt kontrollert."]
     for name in ("lesing", "sprak"):
         reports[name].refresh_from_db()
         assert reports[name].status == Status.CHECKED
+    # The same confirmation again (back button, a second tab) is refused by its token, not applied twice.
+    replay = confirm(caseworker, url, summary)
+    assert messages_of(replay)[-1] == "Denne kontrollen er allerede bekreftet."
+    assert CheckBatch.objects.filter(round=office_round.round).count() == 1
 
 
 def test_batch_is_all_or_nothing(caseworker, office_round):
     reports = office_round.reports
     url = reverse("needs:round_list", args=[office_round.round.pk])
-    response = caseworker.post(url, {"valgt": [reports["lesing"].pk, reports["utkast"].pk], "handling": "kontroller"})
+    summary = caseworker.post(url, {"valgt": [reports["lesing"].pk, reports["utkast"].pk], "handling": "kontroller"})
+    assert summary.context["not_waiting"] == 1  # the draft: the summary warns before anything is tried
+    assert 'data-testid="not-waiting"' in summary.content.decode()
+    response = confirm(caseworker, url, summary)
     assert response.status_code == 302
     [message] = messages_of(response)
     assert message.startswith("Ingen behovsmeldinger er endret.")
@@ -198,6 +229,7 @@ def test_batch_is_all_or_nothing(caseworker, office_round):
     reports["lesing"].refresh_from_db()
     reports["utkast"].refresh_from_db()
     assert (reports["lesing"].status, reports["utkast"].status) == (Status.SUBMITTED, Status.DRAFT)
+    assert not CheckBatch.objects.exists()  # the token's row went with the refused batch: it may be tried again
 
 
 def test_batch_needs_a_selection_and_ignores_other_rounds(caseworker, office_round, world):

@@ -41,6 +41,8 @@ def test_round_pages_are_accessible(office_page, world, office_round):
         reverse("schemes:round_detail", args=[office_round.round.pk]),
         reverse("schemes:round_list", args=[world.office.slug]),
         reverse("home:office", args=[world.office.slug]),
+        reverse("needs:detail", args=[office_round.reports["sprak"].pk]) + "?status=alle&fra=liste",
+        reverse("reporting:organisation", args=[world.partner_org.pk]),
     ]:
         page.goto(url)
         assert page.get_by_role("heading", level=1).count() == 1
@@ -61,6 +63,12 @@ def test_keyboard_user_checks_a_report(office_page, office_round):
     page.keyboard.press("Space")
     assert checkbox.is_checked()
     page.get_by_role("button", name="Godkjenn formell kontroll").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # The summary comes first; nothing is checked until it is confirmed.
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Kontroller 1 behovsmelding (")
+    assert_accessible(page)
+    page.get_by_role("button", name="Bekreft formell kontroll av 1 behovsmelding").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "1 behovsmelding er formelt kontrollert." in page.locator("main").inner_text()

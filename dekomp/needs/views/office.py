@@ -1,11 +1,14 @@
 """The office's pages for a round's needs reports: overview, batch checks, exports, check or return of one."""
 
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,8 +21,9 @@ from dekomp.schemes.models import Round, Scheme, Theme
 from dekomp.schemes.permissions import can_view_round_setup
 
 from ..models import NeedsReport, Status
-from ..overview import ALL_STATUSES, SORT_FIELDS, Filters, export_rows, round_overview
+from ..overview import ALL_STATUSES, SORT_FIELDS, Batch, Filters, batch_reports, export_rows, round_overview
 from ..permissions import can_check_report
+from ..selectors import check_token_used
 from ..services import (
     needs_report_check,
     needs_report_return,
@@ -40,12 +44,16 @@ FIRST_DESCENDING = {"total", "submitted"}  # largest and newest first is what on
 ASCENDING, DESCENDING = "stigende", "synkende"
 EXPORT_TABLES = {"behovsmeldinger": 0, "budsjettposter": 1}
 CHECK, RETURN = "kontroller", "returner"
+PAGE, MATCHING = "side", "filter"  # the ticked reports, or every report passing the filter
+LIST_MARK = ("fra", "liste")  # a report opened from the overview carries its query string and this mark
 
 
 class OverviewFilterForm(DesignsystemetFormMixin, forms.Form):
     """The overview's filters and sort order, read from the query string; a bad value counts as "all"."""
 
-    q = forms.CharField(label=gettext_lazy("Søk på tiltak, referanse eller eier"), required=False, max_length=100)
+    q = forms.CharField(
+        label=gettext_lazy("Søk på tiltak, referanse, eier, partner eller org.nr."), required=False, max_length=100
+    )
     ordning = forms.ModelChoiceField(
         label=gettext_lazy("Ordning"),
         queryset=Scheme.objects.none(),
@@ -108,18 +116,29 @@ class OverviewFilterForm(DesignsystemetFormMixin, forms.Form):
 
 
 class BatchForm(forms.Form):
-    """The reports ticked in the overview and what to do with them."""
+    """The reports ticked in the overview (or every one passing the filter) and what to do with them."""
 
-    valgt = ModelMultipleChoiceField(
-        queryset=NeedsReport.objects.none(),
-        error_messages={"required": gettext_lazy("Velg minst én behovsmelding.")},
-    )
+    valgt = ModelMultipleChoiceField(queryset=NeedsReport.objects.none(), required=False)
+    omfang = forms.ChoiceField(choices=[(PAGE, PAGE), (MATCHING, MATCHING)], required=False)
     handling = forms.ChoiceField(choices=[(CHECK, CHECK), (RETURN, RETURN)])
     kommentar = forms.CharField(required=False, max_length=4000)
+    # Set by the confirmation page: the batch's token, and the fingerprint of the filtered set it showed.
+    token = forms.UUIDField(required=False)
+    utvalg = forms.CharField(required=False, max_length=64)
 
     def __init__(self, *args: object, round: Round, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["valgt"].queryset = NeedsReport.objects.filter(round=round).select_related("round__office")
+
+    @property
+    def every_matching(self) -> bool:
+        return self.cleaned_data.get("omfang") == MATCHING
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("omfang") != MATCHING and not data.get("valgt") and "valgt" not in self.errors:
+            self.add_error("valgt", ValidationError(_("Velg minst én behovsmelding."), code="required"))
+        return data
 
 
 def _load_round(request: HttpRequest, round_pk: int) -> Round:
@@ -170,6 +189,9 @@ def round_list(request: HttpRequest, round_pk: int) -> HttpResponse:
     overview = round_overview(round=round, filters=filters, page=request.GET.get("side", 1))
     export_query = request.GET.copy()
     export_query.pop("side", None)
+    export_query.pop(LIST_MARK[0], None)
+    nav_query = export_query.copy()
+    nav_query[LIST_MARK[0]] = LIST_MARK[1]
     return render(
         request,
         "needs/office/round_list.html",
@@ -180,40 +202,103 @@ def round_list(request: HttpRequest, round_pk: int) -> HttpResponse:
             "overview": overview,
             "columns": {column["key"]: column for column in _sort_columns(request, filters)},
             "export_query": export_query.urlencode(),
+            "nav_query": nav_query.urlencode(),
             "awaiting_status": Status.SUBMITTED,
+            "page_count": len(overview.page.object_list),
         },
     )
 
 
 def _batch(request: HttpRequest, round: Round) -> HttpResponse:
-    """Check or return the ticked reports, all or none, and go back to the same filtered list."""
-    form = BatchForm(request.POST, round=round)
+    """Check (after a confirmation page) or return the chosen reports, all or none, and go back to the same list."""
+    back = request.get_full_path()
+    posted = request.POST.copy()
+    if posted.get("omfang") == MATCHING:
+        posted.pop("valgt", None)  # every report passing the filter: the ticked ids play no part
+    form = BatchForm(posted, round=round)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(request.get_full_path())
-    reports = sorted(form.cleaned_data["valgt"], key=lambda report: report.number)
-    if any(not can_check_report(request.user, report) for report in reports):
+        return redirect(back)
+    data = form.cleaned_data
+    token = data["token"]
+    if token is not None and check_token_used(token=token):
+        # A confirmation sent again (back button, a second tab): say so before the filter finds another set.
+        messages.info(request, _("Denne kontrollen er allerede bekreftet."))
+        return redirect(back)
+    if form.every_matching:
+        # Every report the filter lets through now, for this user: the ids are never taken from the request.
+        batch = batch_reports(round=round, filters=OverviewFilterForm(request.GET, round=round).filters())
+    else:
+        batch = batch_reports(round=round, pks=[report.pk for report in data["valgt"]])
+    if any(not can_check_report(request.user, report) for report in batch.reports):
         raise PermissionDenied
+    if not batch.reports:
+        messages.error(request, _("Ingen behovsmeldinger passer med filtrene."))
+        return redirect(back)
+    if data["handling"] == RETURN:
+        return _return_batch(request, form, batch.reports, back)
+    if token is None:
+        return _confirm_check(request, round, form, batch)
+    if form.every_matching and data["utvalg"] != batch.fingerprint:
+        # Reports came or went since the confirmation page: show the new set rather than check another one.
+        return _confirm_check(request, round, form, batch, is_changed=True)
     try:
-        if form.cleaned_data["handling"] == CHECK:
-            needs_reports_check_batch(by=request.user, reports=reports)
-            text = ngettext(
-                "%(count)d behovsmelding er formelt kontrollert.",
-                "%(count)d behovsmeldinger er formelt kontrollert.",
-                len(reports),
-            )
+        needs_reports_check_batch(by=request.user, reports=batch.reports, token=token)
+    except ValidationError as error:
+        if getattr(error, "code", None) == "replayed":
+            messages.info(request, _message(error))
         else:
-            needs_reports_return_batch(by=request.user, reports=reports, comment=form.cleaned_data["kommentar"])
-            text = ngettext(
-                "%(count)d behovsmelding er returnert til eieren for endringer.",
-                "%(count)d behovsmeldinger er returnert til eierne for endringer.",
-                len(reports),
-            )
+            messages.error(request, _("Ingen behovsmeldinger er endret. %(reason)s") % {"reason": _message(error)})
+    else:
+        count = len(batch.reports)
+        text = ngettext(
+            "%(count)d behovsmelding er formelt kontrollert.",
+            "%(count)d behovsmeldinger er formelt kontrollert.",
+            count,
+        )
+        messages.success(request, text % {"count": count})
+    return redirect(back)
+
+
+def _confirm_check(
+    request: HttpRequest, round: Round, form: BatchForm, batch: Batch, *, is_changed: bool = False
+) -> HttpResponse:
+    """The summary to confirm before a formal check of several reports: how many, how much, which."""
+    return render(
+        request,
+        "needs/office/batch_confirm.html",
+        {
+            "round": round,
+            "batch": batch,
+            "every_matching": form.every_matching,
+            "token": uuid.uuid4(),
+            "is_changed": is_changed,
+            # All or nothing: one report that is not waiting for the check stops the batch, so say it beforehand.
+            "not_waiting": sum(1 for report in batch.reports if report.status != Status.SUBMITTED),
+            "back": request.get_full_path(),
+        },
+    )
+
+
+def _return_batch(request: HttpRequest, form: BatchForm, reports: list[NeedsReport], back: str) -> HttpResponse:
+    # No confirmation page here yet: returning goes only to reports ticked one by one on the page.
+    if form.every_matching:
+        messages.error(
+            request, _("Du kan bare returnere behovsmeldinger du har valgt på siden, ikke alle som passer filteret.")
+        )
+        return redirect(back)
+    try:
+        needs_reports_return_batch(by=request.user, reports=reports, comment=form.cleaned_data["kommentar"])
     except ValidationError as error:
         messages.error(request, _("Ingen behovsmeldinger er endret. %(reason)s") % {"reason": _message(error)})
     else:
+        text = ngettext(
+            "%(count)d behovsmelding er returnert til eieren for endringer.",
+            "%(count)d behovsmeldinger er returnert til eierne for endringer.",
+            len(reports),
+        )
         messages.success(request, text % {"count": len(reports)})
-    return redirect(request.get_full_path())
+    return redirect(back)
 
 
 @login_required
@@ -235,6 +320,13 @@ def export(request: HttpRequest, round_pk: int, fmt: str) -> HttpResponse:
     return csv_response(filename=f"{name}-{table}.csv", sheet=sheets[EXPORT_TABLES[table]])
 
 
+def _back_to_report(request: HttpRequest, report: NeedsReport) -> HttpResponse:
+    """To the report's page, with the overview's filter it was opened from (re-encoded: only a query string)."""
+    query = QueryDict(request.POST.get("liste", "")[:2000])
+    url = reverse("needs:detail", args=[report.pk])
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
 def _load_report(request: HttpRequest, pk: int) -> NeedsReport:
     report = get_object_or_404(NeedsReport.objects.select_related("round__office"), pk=pk)
     if not can_check_report(request.user, report):
@@ -253,7 +345,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _message(error))
     else:
         messages.success(request, _("Behovsmelding %(ref)s er formelt kontrollert.") % {"ref": report.reference})
-    return redirect("needs:detail", pk=report.pk)
+    return _back_to_report(request, report)
 
 
 @login_required
@@ -269,4 +361,4 @@ def return_report(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("Behovsmelding %(ref)s er returnert til eieren for endringer.") % {"ref": report.reference}
         )
-    return redirect("needs:detail", pk=report.pk)
+    return _back_to_report(request, report)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dekomp.accounts.access import access_for
@@ -14,6 +15,7 @@ from dekomp.schemes.selectors import deadline_for
 from .. import selectors, snapshot
 from ..forms import AnswerForm, CommentForm
 from ..models import Attachment, ConfirmationStatus, NeedsReport, Status, Submission
+from ..overview import neighbours
 from ..pdf import receipt_pdf as make_receipt_pdf
 from ..permissions import (
     can_answer_as_co_owner,
@@ -24,6 +26,7 @@ from ..permissions import (
     can_view_report,
     can_withdraw_report,
 )
+from .office import LIST_MARK, OverviewFilterForm
 
 
 def _viewable(request: HttpRequest, pk: int) -> NeedsReport:
@@ -52,6 +55,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         (link, can_answer_as_co_owner(user, link) and report.is_editable) for link in report.co_owner_links.all()
     ]
     events = [(event, verb_label(event.verb)) for event in events_for(report)]
+    can_check = can_check_report(user, report)
     return render(
         request,
         "needs/detail.html",
@@ -65,14 +69,36 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit_report(user, report),
             "can_withdraw": can_withdraw_report(user, report),
             "can_copy": can_create_report(user, report.owner) and report.status != Status.DRAFT,
-            "can_check": can_check_report(user, report) and report.status == Status.SUBMITTED,
-            "can_return": can_check_report(user, report) and report.status in (Status.SUBMITTED, Status.CHECKED),
+            "can_check": can_check and report.status == Status.SUBMITTED,
+            "can_return": can_check and report.status in (Status.SUBMITTED, Status.CHECKED),
+            "list_nav": _list_nav(request, report) if can_check else None,
             "answer_form": AnswerForm(initial={"comment": answer_comment}),
             "comment_form": CommentForm(),
             "is_named_partner": any(link.organisation_id in my_orgs for link, _can in partner_links),
             "pending": ConfirmationStatus.PENDING,
         },
     )
+
+
+def _list_nav(request: HttpRequest, report: NeedsReport) -> dict | None:
+    """Opened from the office's overview: the previous and next report in that filtered list, the filter kept."""
+    if request.GET.get(LIST_MARK[0]) != LIST_MARK[1]:
+        return None
+    filters = OverviewFilterForm(request.GET, round=report.round).filters()
+    place = neighbours(report=report, filters=filters)
+    query = request.GET.copy()
+    query[LIST_MARK[0]] = LIST_MARK[1]
+    back = query.copy()
+    back.pop(LIST_MARK[0])
+    back["side"] = str(place.page)
+    link = lambda pk: f"{reverse('needs:detail', args=[pk])}?{query.urlencode()}" if pk else None  # noqa: E731
+    return {
+        "place": place,
+        "query": query.urlencode(),
+        "previous": link(place.previous),
+        "next": link(place.next),
+        "back": f"{reverse('needs:round_list', args=[report.round_id])}?{back.urlencode()}",
+    }
 
 
 def _submission(request: HttpRequest, pk: int, number: int) -> Submission:
