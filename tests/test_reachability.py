@@ -9,6 +9,7 @@ the services, and ``replay_last_spring`` crawls last year's round again at two e
 ``bench/results/reachability.md``.
 """
 
+import re
 import time
 import uuid
 from collections import Counter, defaultdict, deque
@@ -116,6 +117,8 @@ class PageParser(HTMLParser):
         self.forms: list[tuple[str, str]] = []
         self.todo: list[tuple[str, str]] = []
         self.endpoints: list[str] = []
+        self.text: list[str] = []
+        self._skip = 0  # inside <script> or <style>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -128,6 +131,33 @@ class PageParser(HTMLParser):
                 self.endpoints.append(value)
         if tag == "form":
             self.forms.append((values.get("action") or "", (values.get("method") or "get").upper()))
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+    def unformatted_numbers(self) -> list[str]:
+        """Numbers of five digits or more written without grouping (``24771``), with a little of their text."""
+        text = ACCOUNT_NUMBER.sub("", " ".join(" ".join(self.text).split()))
+        return [
+            text[max(0, m.start() - 30) : m.end() + 10] for m in UNGROUPED.finditer(text) if not _is_code(m.group())
+        ]
+
+
+# Five digits or more in a row, not part of a longer token (an e-mail, a file name, a reference with a dash).
+ACCOUNT_NUMBER = re.compile(r"\b\d{4}\s\d{2}\s\d{5}\b")  # a code, grouped as account numbers are: 1500 00 02108
+UNGROUPED = re.compile(r"(?<![\w.@/-])\d{5,}(?![\w@/-]|[.,]\d)")
+
+
+def _is_code(digits: str) -> bool:
+    """Numbers that are codes, not amounts: an 11-digit account number, a 9-digit orgnr is grouped by its filter."""
+    return len(digits) == 11
 
 
 @dataclass
@@ -151,6 +181,7 @@ class Crawl:
     statuses: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)  # 500s and broken links
     refused: list[str] = field(default_factory=list)  # links shown that answer 403 or 404
+    unformatted: dict[str, list[str]] = field(default_factory=dict)  # view name -> numbers shown without grouping
     todo: list[TodoCheck] = field(default_factory=list)
 
 
@@ -260,6 +291,8 @@ def crawl(email: str | None, files_fetched: set[str]) -> Crawl:
             parser = PageParser()
             parser.feed(response.content.decode())
             links, actions, broken = _targets(url, parser)
+            if numbers := parser.unformatted_numbers():
+                result.unformatted.setdefault(name or url, numbers)
             result.errors += broken
             for action_name, _method in actions:
                 result.seen[action_name].add(url)
@@ -514,3 +547,9 @@ def test_the_crawl_meets_the_todo_kinds_that_ask_for_something(crawls):
         "follow_up_reports",
     }
     assert expected <= met, f"no to-do of kind {sorted(expected - met)} in the crawl"
+
+
+def test_every_number_is_grouped(crawls):
+    """Amounts, counts and weights are written ``24 771``, never ``24771`` (account numbers are codes)."""
+    shown = {name: numbers[:3] for c in crawls.values() for name, numbers in c.unformatted.items()}
+    assert not shown, "\n".join(f"{name}: {numbers}" for name, numbers in sorted(shown.items()))
