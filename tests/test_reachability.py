@@ -259,7 +259,7 @@ def _check_todo(client: Client, persona: str, kind: str, url: str) -> TodoCheck:
     return TodoCheck(persona, kind, url, response.status_code, _view_name(final), actions)
 
 
-def crawl(email: str | None, files_fetched: set[str]) -> Crawl:
+def crawl(email: str | None, files_fetched: set[str], visits_per_pattern: int = VISITS_PER_PATTERN) -> Crawl:
     """Follow every link from ``/`` as this persona, each URL pattern a few times; submit nothing."""
     client, result = _client(email), Crawl()
     queue, queued, visits, checked = deque(["/"]), {"/"}, Counter(), set()
@@ -272,7 +272,7 @@ def crawl(email: str | None, files_fetched: set[str]) -> Crawl:
             files_fetched.add(name)
         elif name is not None:
             key = _visit_key(url)
-            if visits[key] >= VISITS_PER_PATTERN:
+            if visits[key] >= visits_per_pattern:
                 continue
             visits[key] += 1
         response = client.get(url)
@@ -449,8 +449,8 @@ def crawls(django_db_setup, django_db_blocker) -> dict[str, Crawl]:
             results[persona.email if persona else ANONYMOUS] = crawl(persona.email if persona else None, files_fetched)
 
         def crawl_as(moment: str, emails: list[str]) -> None:
-            for email in emails:
-                results[f"{email} ({moment})"] = crawl(email, files_fetched)
+            for email in emails:  # once per pattern and round: the moment's round is what is new
+                results[f"{email} ({moment})"] = crawl(email, files_fetched, visits_per_pattern=1)
 
         with transaction.atomic():
             replay_last_spring(crawl_as)
