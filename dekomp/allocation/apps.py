@@ -9,9 +9,16 @@ class AllocationConfig(AppConfig):
     verbose_name = _("Fordeling og innstilling")
 
     def ready(self) -> None:
-        # The round's workflow asks each stage what a move leaves undone (dekomp.schemes.workflow).
+        from dekomp.activity.verbs import register_value_labels
         from dekomp.schemes.workflow import register
 
+        from .forms import ProposeForm
+        from .models import ApportionmentMethod, KeyKind
         from .selectors import round_outstanding
 
+        # The round's workflow asks each stage what a move leaves undone (dekomp.schemes.workflow).
         register(round_outstanding)
+        # The envelopes and the solver's runs are recorded on the round: the log shows their codes by name.
+        register_value_labels("kind", KeyKind.choices)
+        register_value_labels("method", ApportionmentMethod.choices)
+        register_value_labels("mode", ProposeForm.base_fields["mode"].choices)
