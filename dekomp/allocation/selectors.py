@@ -561,15 +561,17 @@ def workspace(
 
 @dataclass(frozen=True)
 class ForumRound:
-    """A round the forum works on: the next meeting and how many working groups have sent their ranking."""
+    """A round the forum works on: the next meeting, how many working groups have sent their ranking, and the
+    number of the version the forum approved when its latest version is approved (``None`` while it works)."""
 
     round: Round
     submitted: int
     groups: int
+    approved: int | None = None
 
 
 def forum_rounds(*, forum: Forum) -> list[ForumRound]:
-    """The office's rounds before the recommendation is done, with the rankings sent (three queries)."""
+    """The office's rounds before the recommendation is done, with the rankings sent (four queries)."""
     rounds = list(
         Round.objects.filter(office_id=forum.office_id, status__in=FORUM_ROUND_STATUSES).order_by("-year", "name")
     )
@@ -581,7 +583,18 @@ def forum_rounds(*, forum: Forum) -> list[ForumRound]:
         round__in=rounds, status=RankingStatus.SUBMITTED, working_group__region__office_id=forum.office_id
     ).values_list("round_id", flat=True):
         submitted[round_id] += 1
-    return [ForumRound(round=round, submitted=submitted[round.pk], groups=groups) for round in rounds]
+    latest: dict[int, tuple[int, str]] = {}
+    for round_id, number, status in (
+        Recommendation.objects.filter(forum=forum, round__in=rounds)
+        .order_by("number")
+        .values_list("round_id", "number", "status")
+    ):
+        latest[round_id] = (number, status)
+    approved = {pk: number for pk, (number, status) in latest.items() if status == RecommendationStatus.APPROVED}
+    return [
+        ForumRound(round=round, submitted=submitted[round.pk], groups=groups, approved=approved.get(round.pk))
+        for round in rounds
+    ]
 
 
 # ------------------------------------------------------------------------------------------------------- exports

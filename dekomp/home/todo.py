@@ -16,8 +16,10 @@ from dekomp.assessment.models import Ranking
 from dekomp.decisions.models import Decision, DecisionStatus
 from dekomp.needs.models import Status
 from dekomp.organisations.models import Forum, Organisation, Region, Unit, WorkingGroup
+from dekomp.payouts.models import BatchStatus
+from dekomp.payouts.selectors import PayoutWork
 from dekomp.reporting.models import RecipientReport, ReportStatus
-from dekomp.schemes.models import Round, RoundStatus
+from dekomp.schemes.models import ROUND_TRANSITIONS, Round, RoundStatus
 
 
 @dataclass(frozen=True)
@@ -183,12 +185,20 @@ def for_working_group(
 
 
 def for_forum(*, forum: Forum, rounds: list | tuple = ()) -> list[TodoItem]:
-    """A missing leader, and per round the next meeting and how many working groups have sent their ranking."""
+    """A missing leader, and per round the next meeting and the rankings sent, or that the forum has approved."""
     items = []
     if not any(seat.role == BodyRole.LEADER for seat in forum.memberships.all()):
         items.append(TodoItem(_("Forumet har ingen leder.")))
     for item in rounds:
         url = reverse("allocation:workspace", args=[forum.pk, item.round.pk])
+        if item.approved:
+            # Done until the office decides (or the forum opens a new version): the meeting and rankings are past.
+            text = _("%(round)s: forumet har vedtatt innstillingen (versjon %(number)d).") % {
+                "round": item.round.name,
+                "number": item.approved,
+            }
+            items.append(TodoItem(text, is_done=True, url=url, kind="recommendation_approved"))
+            continue
         if item.round.forum_meeting:
             text = _("%(round)s: neste møte i forumet er %(meeting)s.") % {
                 "round": item.round.name,
@@ -211,7 +221,8 @@ def for_forum(*, forum: Forum, rounds: list | tuple = ()) -> list[TodoItem]:
 def for_office(
     *, regions: list[Region], forums: list[Forum], is_admin: bool, rounds: list, awaiting_check: dict[int, int]
 ) -> list[TodoItem]:
-    """Set-up gaps for admins, and per open or closed round the reports waiting for the formal check."""
+    """Set-up gaps and rounds to move on for admins, and per open or closed round the reports waiting for the formal
+    check."""
     items = []
     if is_admin:
         if not regions:
@@ -221,6 +232,14 @@ def for_office(
                 items.append(TodoItem(_("Regionen %(region)s har ingen arbeidsgruppe.") % {"region": region.name}))
         if not forums:
             items.append(TodoItem(_("Embetet har ikke satt opp et samarbeidsforum.")))
+        # Only the admin moves a round on: the round's page lists what each move leaves undone.
+        for round in rounds:
+            if ROUND_TRANSITIONS[round.status]:
+                text = _("%(round)s har status «%(status)s». Flytt runden videre når steget er ferdig.") % {
+                    "round": round.name,
+                    "status": round.get_status_display(),
+                }
+                items.append(TodoItem(text, url=reverse("schemes:round_detail", args=[round.pk]), kind="move_round"))
     if not rounds:
         items.append(TodoItem(_("Ingen tilskuddsrunde er opprettet ennå.")))
     for round in rounds:
@@ -381,4 +400,29 @@ def for_office_year(*, rounds: list[RoundInYear]) -> list[TodoItem]:
                     kind="follow_up_reports",
                 )
             )
+    return items
+
+
+def for_office_payouts(*, work: PayoutWork) -> list[TodoItem]:
+    """Per budget year the accepted amounts not yet in a batch, and the batches not yet marked as paid."""
+    items = []
+    for budget_year, count in work.ready:
+        text = ngettext(
+            "Budsjettår %(year)s: %(count)d vedtatt beløp er klart til utbetaling.",
+            "Budsjettår %(year)s: %(count)d vedtatte beløp er klare til utbetaling.",
+            count,
+        ) % {"year": budget_year, "count": count}
+        items.append(TodoItem(text, url=reverse("payouts:index", args=[work.office.slug]), kind="pay_out"))
+    for batch in work.unfinished:
+        if batch.status == BatchStatus.DRAFT:
+            text = _("Utbetalingsbunke %(batch)s er laget. Last ned filen til økonomisystemet.")
+        else:
+            text = _("Utbetalingsbunke %(batch)s er eksportert. Marker den som utbetalt når pengene er betalt ut.")
+        items.append(
+            TodoItem(
+                text % {"batch": batch.reference},
+                url=reverse("payouts:batch", args=[batch.pk]),
+                kind="finish_batch",
+            )
+        )
     return items

@@ -33,6 +33,7 @@ from dekomp.needs.permissions import can_create_report
 from dekomp.organisations import selectors
 from dekomp.organisations.models import Forum, Office, Organisation, WorkingGroup
 from dekomp.payouts.permissions import can_set_bank_account
+from dekomp.payouts.selectors import payout_work
 from dekomp.reporting.selectors import reports_for_organisation
 from dekomp.schemes.models import Round
 from dekomp.schemes.selectors import deadline_for, open_rounds_for, rounds_of_office
@@ -241,7 +242,8 @@ def office_home(request: HttpRequest, slug: str) -> HttpResponse:
             "todo": todo.for_office(
                 regions=regions, forums=forums, is_admin=is_admin, rounds=rounds, awaiting_check=awaiting
             )
-            + todo.for_office_year(rounds=year_rounds),
+            + todo.for_office_year(rounds=year_rounds)
+            + todo.for_office_payouts(work=payout_work(office)),
             **selectors.office_overview(office=office),
         },
     )

@@ -86,6 +86,30 @@ def overdue_reports(recipient_ids, *, today: date | None = None) -> dict[int, li
     return dict(overdue)
 
 
+@dataclass(frozen=True)
+class PayoutWork:
+    """What an office has left to pay: per budget year the accepted lines in no batch, and the unpaid batches."""
+
+    office: Office
+    ready: list[tuple[int, int]]
+    unfinished: list[PayoutBatch]
+
+
+def payout_work(office: Office) -> PayoutWork:
+    """The office's payouts still to do, for its home's to-do list (two queries)."""
+    ready = (
+        payable_lines(office)
+        .filter(is_accepted=True)
+        .values_list("budget_year")
+        .annotate(count=Count("pk"))
+        .order_by("budget_year")
+    )
+    unfinished = (
+        PayoutBatch.objects.filter(office=office).exclude(status=BatchStatus.PAID).order_by("budget_year", "number")
+    )
+    return PayoutWork(office=office, ready=list(ready), unfinished=list(unfinished))
+
+
 # ------------------------------------------------------------------------------------------------------ index
 
 

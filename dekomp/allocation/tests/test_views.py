@@ -201,12 +201,20 @@ def test_meeting_and_approval_through_the_pages(world, proposal):
     assert response.status_code == 302
     recommendation = services.draft_recommendation(round=round)
     meeting = world.forum.meetings.get()
+    forum_home = reverse("home:forum", args=[world.forum.pk])
+    before = secretariat.get(forum_home).content.decode()
+    assert f"{round.name}: 0 av " in before and 'data-todo="recommendation_approved"' not in before
     response = secretariat.post(reverse("allocation:approve", args=[recommendation.pk]), {"meeting": meeting.pk})
     assert response.status_code == 302
     recommendation.refresh_from_db()
     assert recommendation.status == "vedtatt"
     html = secretariat.get(workspace_url(world, round)).content.decode()
     assert "er vedtatt av forumet" in html and "Lagre beløpene" not in html
+    # The forum's to-do says so, instead of the meeting and the rankings it waited for.
+    home = secretariat.get(forum_home).content.decode()
+    assert f"{round.name}: forumet har vedtatt innstillingen (versjon 1)." in home
+    assert 'data-todo="recommendation_approved"' in home
+    assert f"{round.name}: 0 av " not in home  # the rankings line is gone with the meeting's
 
 
 def test_pdf_and_xlsx_totals_match_the_page_and_stay_within_the_frame(world, proposal):
