@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -47,13 +48,12 @@ def _postgres_database(url: str, name: str, *, create: bool) -> str:
     return parsed._replace(path=f"/{name}").geturl()
 
 
-@pytest.fixture(scope="session")
-def live_server_url(tmp_path_factory):
-    """Migrate a fresh database, load the demo, collect static files and serve with gunicorn."""
-    workdir = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def _demo_server(workdir: Path, name: str):
+    """Migrate a fresh database, load the demo, collect static files and serve with gunicorn (and the worker)."""
     base_url = os.environ.get("DATABASE_URL", "")
     is_postgres = base_url.startswith(("postgres://", "postgresql://"))
-    database_name = f"dekomp_e2e_{os.getpid()}"
+    database_name = f"dekomp_e2e_{os.getpid()}_{name}"
     database_url = (
         _postgres_database(base_url, database_name, create=True) if is_postgres else f"sqlite:///{workdir}/e2e.sqlite3"
     )
@@ -120,6 +120,21 @@ def live_server_url(tmp_path_factory):
     log.close()
     if is_postgres:
         _postgres_database(base_url, database_name, create=False)
+
+
+@pytest.fixture(scope="session")
+def live_server_url(tmp_path_factory):
+    """The server the e2e tests share: each changes only what no other test depends on."""
+    with _demo_server(tmp_path_factory.mktemp("e2e"), "shared") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def own_live_server_url(tmp_path_factory):
+    """A server on a demo of its own, for a module that takes the open round through its year (which the shared
+    server's tests read as open)."""
+    with _demo_server(tmp_path_factory.mktemp("e2e-own"), "own") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
