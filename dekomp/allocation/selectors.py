@@ -33,6 +33,7 @@ from .models import (
     RecommendationStatus,
     Vote,
 )
+from .services import recommendation_totals
 
 ZERO = Decimal(0)
 # The round statuses in which the forum works towards its recommendation (shown on the forum's home).
@@ -672,3 +673,25 @@ def round_outstanding(round: Round, to: str) -> list[Outstanding]:
     forum = forum_for_round(round)
     url = reverse("allocation:workspace", args=[forum.pk, round.pk]) if forum else ""
     return [Outstanding("recommendation_missing", _("Samarbeidsforumet har ikke vedtatt en innstilling."), url)]
+
+
+@dataclass
+class RecommendationSummary:
+    """What approving a recommendation settles: how many measures get money, and how much per scheme and year."""
+
+    measures: int
+    total: Decimal
+    per_year: list[tuple[str, int, Decimal]]
+
+
+def recommendation_summary(recommendation: Recommendation) -> RecommendationSummary:
+    """The summary shown before the forum's recommendation is approved (three queries)."""
+    schemes = {scheme.pk: scheme.short_name for scheme in Scheme.objects.all()}
+    per_year = [
+        (schemes.get(scheme_id, ""), year, amount)
+        for (scheme_id, year), amount in sorted(recommendation_totals(recommendation).items())
+    ]
+    measures = recommendation.lines.filter(amount__gt=0).values("report").distinct().count()
+    return RecommendationSummary(
+        measures=measures, total=sum((amount for *_key, amount in per_year), ZERO), per_year=per_year
+    )

@@ -295,6 +295,20 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     meetings = list(Meeting.objects.filter(forum=forum, round=round).order_by("-held_at", "-pk"))
     form = ApproveForm(request.POST, meetings=meetings)
+    if form.is_valid() and not request.POST.get("confirmed"):
+        # First the summary (measures and money per scheme and year) to confirm; approving binds the office's work.
+        return render(
+            request,
+            "allocation/approve_confirm.html",
+            {
+                "recommendation": recommendation,
+                "forum": forum,
+                "round": round,
+                "form": form,
+                "meeting": form.chosen(),
+                "summary": selectors.recommendation_summary(recommendation),
+            },
+        )
     if form.is_valid():
         try:
             approved = recommendation_approve(by=request.user, recommendation=recommendation, meeting=form.chosen())

@@ -201,7 +201,19 @@ def test_meeting_and_approval_through_the_pages(world, proposal):
     assert response.status_code == 302
     recommendation = services.draft_recommendation(round=round)
     meeting = world.forum.meetings.get()
-    response = secretariat.post(reverse("allocation:approve", args=[recommendation.pk]), {"meeting": meeting.pk})
+    url = reverse("allocation:approve", args=[recommendation.pk])
+    # First a summary to confirm: measures and money per scheme and year; nothing is approved yet.
+    summary = secretariat.post(url, {"meeting": meeting.pk})
+    assert summary.status_code == 200
+    totals = services.recommendation_totals(recommendation)
+    assert summary.context["summary"].total == sum(totals.values())
+    assert (
+        summary.context["summary"].measures
+        == recommendation.lines.filter(amount__gt=0).values("report").distinct().count()
+    )
+    recommendation.refresh_from_db()
+    assert recommendation.status == "utkast"
+    response = secretariat.post(url, {"meeting": meeting.pk, "confirmed": "1"})
     assert response.status_code == 302
     recommendation.refresh_from_db()
     assert recommendation.status == "vedtatt"
