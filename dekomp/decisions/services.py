@@ -374,7 +374,7 @@ def _supersede(decision: Decision) -> list[str]:
     return problems
 
 
-def _frame_problems(batch: DecisionBatch) -> list[str]:
+def _frame_problems(batch: DecisionBatch) -> list[ValidationError]:
     """Each scheme's frame for a budget year must hold other rounds' commitments and all the round's decisions.
 
     The frame that counts, and what is committed, come from ``schemes.commitments.money_for_office``: the figures
@@ -406,23 +406,21 @@ def _frame_problems(batch: DecisionBatch) -> list[str]:
         cell = money.get(scheme, year)
         other, total = cell.committed_by_others(round), cell.committed_in(round)
         if cell.free < 0:
-            problems.append(
-                _(
-                    "%(scheme)s %(year)s: vedtakene binder %(sum)s – %(batch)s i disse vedtakene, %(earlier)s i "
-                    "tidligere vedtak i runden og %(other)s fra andre runder. Rammen er %(frame)s, altså "
-                    "%(over)s for mye."
-                )
-                % {
-                    "scheme": scheme.short_name,
-                    "year": year,
-                    "sum": _fmt(cell.committed),
-                    "batch": _fmt(in_batch.get((scheme_id, year), ZERO)),
-                    "earlier": _fmt(total - in_batch.get((scheme_id, year), ZERO)),
-                    "other": _fmt(other),
-                    "frame": _fmt(cell.frame),
-                    "over": _fmt(-cell.free),
-                }
-            )
+            message = _(
+                "%(scheme)s %(year)s: vedtakene binder %(sum)s – %(batch)s i disse vedtakene, %(earlier)s i "
+                "tidligere vedtak i runden og %(other)s fra andre runder. Rammen er %(frame)s, altså "
+                "%(over)s for mye."
+            ) % {
+                "scheme": scheme.short_name,
+                "year": year,
+                "sum": _fmt(cell.committed),
+                "batch": _fmt(in_batch.get((scheme_id, year), ZERO)),
+                "earlier": _fmt(total - in_batch.get((scheme_id, year), ZERO)),
+                "other": _fmt(other),
+                "frame": _fmt(cell.frame),
+                "over": _fmt(-cell.free),
+            }
+            problems.append(ValidationError(message, code="over_frame"))
     return problems
 
 
@@ -450,7 +448,7 @@ def decisions_decide(*, by: User, batch: DecisionBatch, token: uuid.UUID) -> lis
         )
         if not decisions:
             raise ValidationError(_("Vedtakene i denne bunken er allerede fattet."))
-        problems: list[str] = []
+        problems: list[str | ValidationError] = []
         for decision in decisions:
             if outcome_for(decision.lines.all()) != decision.outcome:
                 problems.append(
