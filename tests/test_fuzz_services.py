@@ -1143,7 +1143,8 @@ def invariants() -> list[str]:
     from dekomp.decisions.models import DecisionLine
     from dekomp.needs.models import BudgetLine, NeedsReport
     from dekomp.payouts.models import Payout
-    from dekomp.schemes.models import Frame
+    from dekomp.schemes.commitments import money_for_office
+    from dekomp.schemes.models import Round
 
     broken = []
     for row in RankingEntry.objects.values("ranking").annotate(n=Count("pk"), lo=Min("position"), hi=Max("position")):
@@ -1164,10 +1165,16 @@ def invariants() -> list[str]:
         broken.append("a payout differs from its decision line")
     if NeedsReport.objects.filter(version__lt=1).exists():
         broken.append("a needs report's version is below 1")
-    frames = {(f.round_id, f.scheme_id, f.budget_year): f.amount for f in Frame.objects.all()}
+    # The envelopes split what the round may divide: the frame that counts for the year less what other rounds bind
+    # (schemes.commitments, the one source of money).
+    rounds = Round.objects.in_bulk(Envelope.objects.values_list("round", flat=True))
+    books = {}
     for row in Envelope.objects.values("round", "scheme", "budget_year").annotate(total=Sum("amount")):
-        if row["total"] != frames.get((row["round"], row["scheme"], row["budget_year"])):
-            broken.append(f"envelopes of {row} do not add up to the frame")
+        round = rounds[row["round"]]
+        books.setdefault(round.office_id, money_for_office(round.office))
+        cell = books[round.office_id].get(row["scheme"], row["budget_year"])
+        if row["total"] != max(cell.available_to(round), Decimal(0)):
+            broken.append(f"envelopes of {row} do not add up to the frame less what other rounds bind")
     return broken
 
 

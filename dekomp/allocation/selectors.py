@@ -16,8 +16,8 @@ from dekomp.core.exports import Sheet
 from dekomp.core.formatting import format_nok
 from dekomp.needs.models import BudgetLine, NeedsReport
 from dekomp.organisations.models import PARTNER_KINDS, Forum, Region, WorkingGroup
-from dekomp.schemes.commitments import committed_by_other_rounds
-from dekomp.schemes.models import Frame, Round, RoundStatus, Scheme
+from dekomp.schemes.commitments import money_for_office
+from dekomp.schemes.models import Round, RoundStatus, Scheme
 from dekomp.schemes.workflow import Outstanding
 
 from .apportionment import apportion
@@ -58,7 +58,11 @@ class EnvelopeRow:
 
 @dataclass
 class EnvelopesPage:
-    """A scheme's frames, the regions' envelopes per year, the key behind them and the latest solver runs."""
+    """A scheme's frames, the regions' envelopes per year, the key behind them and the latest solver runs.
+
+    ``committed`` is what other rounds' decisions bind in each year; the frames and commitments come from
+    ``schemes.commitments.money_for_office``.
+    """
 
     round: Round
     scheme: Scheme
@@ -77,8 +81,13 @@ class EnvelopesPage:
 
     @property
     def free(self) -> list[Decimal | None]:
-        """Per year, what the envelopes split: the frame less what other rounds' decisions already commit."""
+        """Per year, what the envelopes split: the frame less what other rounds' decisions bind (never below 0)."""
         return [None if f is None else max(f - c, ZERO) for f, c in zip(self.frames, self.committed, strict=True)]
+
+    @property
+    def cells(self) -> list[tuple[int, Decimal | None, Decimal, Decimal | None]]:
+        """Per year: the year, its frame, what other rounds bind and what the envelopes split."""
+        return list(zip(self.years, self.frames, self.committed, self.free, strict=True))
 
     @property
     def committed_total(self) -> Decimal:
@@ -111,8 +120,10 @@ class EnvelopesPage:
 
 def envelopes_page(*, round: Round, scheme: Scheme) -> EnvelopesPage:
     """Everything the envelopes page shows for one scheme in a round (a fixed number of queries)."""
-    frames = dict(Frame.objects.filter(round=round, scheme=scheme).values_list("budget_year", "amount"))
-    committed = committed_by_other_rounds(round=round, scheme=scheme)
+    money = money_for_office(round.office)
+    cells = {year: money.get(scheme, year) for year in round.budget_years}
+    frames = {year: cell.frame for year, cell in cells.items() if cell.has_frame}
+    committed = {year: cell.committed_by_others(round) for year, cell in cells.items()}
     years = sorted(frames) or list(round.budget_years)
     regions = list(Region.objects.filter(office_id=round.office_id, working_group__isnull=False).order_by("name"))
     envelopes = {(e.region_id, e.budget_year): e for e in Envelope.objects.filter(round=round, scheme=scheme)}
@@ -249,15 +260,19 @@ class ReportRow:
 
 @dataclass
 class FrameRow:
+    """One budget year of a scheme: the frame, what other rounds bind, and the recommendation against them."""
+
     year: int
     frame: Decimal
+    others: Decimal
     recommended: Decimal
     to_owners: Decimal
     to_partners: Decimal
 
     @property
     def left(self) -> Decimal:
-        return self.frame - self.recommended
+        """Free after the recommendation: the frame less what other rounds bind and what is recommended."""
+        return self.frame - self.others - self.recommended
 
 
 @dataclass
@@ -282,12 +297,16 @@ class SchemeBlock:
         return sum((row.frame for row in self.frames), ZERO)
 
     @property
+    def others_total(self) -> Decimal:
+        return sum((row.others for row in self.frames), ZERO)
+
+    @property
     def recommended_total(self) -> Decimal:
         return sum((row.recommended for row in self.frames), ZERO)
 
     @property
     def left_total(self) -> Decimal:
-        return self.frame_total - self.recommended_total
+        return self.frame_total - self.others_total - self.recommended_total
 
     @property
     def is_over(self) -> bool:
@@ -349,8 +368,12 @@ class Workspace:
         return sum((block.frame_total for block in self.schemes), ZERO)
 
     @property
+    def others_total(self) -> Decimal:
+        return sum((block.others_total for block in self.schemes), ZERO)
+
+    @property
     def left_total(self) -> Decimal:
-        return self.frame_total - self.recommended_total
+        return sum((block.left_total for block in self.schemes), ZERO)
 
     @property
     def latest_meeting(self) -> Meeting | None:
@@ -414,11 +437,15 @@ def workspace(
     plans = list(
         LongTermPlan.objects.filter(forum=forum, round=round).select_related("uploaded_by").order_by("-created_at")
     )
+    # The frames that count and what other rounds bind, from the one source (schemes.commitments).
+    money = money_for_office(round.office)
     frames: dict[int, dict[int, Decimal]] = defaultdict(dict)
     schemes: dict[int, Scheme] = {}
-    for frame in Frame.objects.filter(round=round).select_related("scheme").order_by("scheme_id", "budget_year"):
-        frames[frame.scheme_id][frame.budget_year] = frame.amount
-        schemes[frame.scheme_id] = frame.scheme
+    for scheme in round.schemes.all():
+        for year in round.budget_years:
+            if money.get(scheme, year).has_frame:
+                frames[scheme.pk][year] = money.get(scheme, year).frame
+                schemes[scheme.pk] = scheme
     lines = []
     if recommendation is not None:
         lines = list(
@@ -507,6 +534,7 @@ def workspace(
                 FrameRow(
                     year=year,
                     frame=frames.get(scheme_id, {}).get(year, ZERO),
+                    others=money.get(scheme_id, year).committed_by_others(round),
                     recommended=sum((cell.amount for cell in cells), ZERO),
                     to_owners=sum((cell.to_owners for cell in cells), ZERO),
                     to_partners=sum((cell.to_partners for cell in cells), ZERO),
@@ -617,6 +645,7 @@ def export_sheets(ws: Workspace) -> list[Sheet]:
             block.scheme.short_name,
             frame.year,
             frame.frame,
+            frame.others,
             frame.recommended,
             frame.left,
             frame.to_owners,
@@ -625,7 +654,7 @@ def export_sheets(ws: Workspace) -> list[Sheet]:
         for block in ws.schemes
         for frame in block.frames
     ]
-    totals.append([_("Sum"), None, ws.frame_total, ws.recommended_total, ws.left_total, None, None])
+    totals.append([_("Sum"), None, ws.frame_total, ws.others_total, ws.recommended_total, ws.left_total, None, None])
     return [
         Sheet(
             title=_("Innstilling"),
@@ -654,8 +683,9 @@ def export_sheets(ws: Workspace) -> list[Sheet]:
                 _("Ordning"),
                 _("Budsjettår"),
                 _("Ramme (kr)"),
+                _("Bundet av andre runder (kr)"),
                 _("Innstilt (kr)"),
-                _("Igjen (kr)"),
+                _("Ledig etter innstillingen (kr)"),
                 _("Til eiere (kr)"),
                 _("Til partnere (kr)"),
             ],

@@ -246,11 +246,12 @@ def test_pdf_and_xlsx_totals_match_the_page_and_stay_within_the_frame(world, pro
     assert sum(amounts) == page_total
     assert len(amounts) == 4 * 2  # one row per report and year
     total_row = next(row for row in totals.iter_rows(min_row=2, values_only=True) if row[0] == "Sum")
-    assert total_row[3] == page_total and total_row[3] <= total_row[2]
+    # Ordning, year, frame, bound by other rounds, recommended, free after the recommendation, owners, partners.
+    assert total_row[4] == page_total and total_row[4] <= total_row[2] - total_row[3]
     for row in totals.iter_rows(min_row=2, values_only=True):
         if row[0] != "Sum":
-            assert row[3] <= row[2] and row[4] == row[2] - row[3]
-            assert row[5] + row[6] == row[3]  # owners' and partners' parts add up
+            assert row[4] <= row[2] - row[3] and row[5] == row[2] - row[3] - row[4]
+            assert row[6] + row[7] == row[4]  # owners' and partners' parts add up
 
     pdf = client.get(reverse("allocation:pdf", args=[recommendation.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

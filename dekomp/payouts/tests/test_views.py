@@ -300,11 +300,14 @@ def test_round_setup_shows_what_other_rounds_bind_and_what_is_free(world):
     later.first_budget_year = 2028
     later.save()
     body = _client(world).get(reverse("schemes:round_detail", args=[later.pk])).content.decode()
-    assert "Bundet av tidligere vedtak og fritt for denne runden" in body
-    # 2028 frame 10 000 000; the 2027 round's decisions bind 400 000 of it.
+    assert "Ramme, tilsagn og ledig" in body
+    # 2028 frame 10 000 000; the 2027 round's decisions bind 400 000 of it, this round's none.
     free = body.split('data-testid="room-dekomp-2028"')[1].split("</td>")[0]
     assert "9\u00a0600\u00a0000\u00a0kr" in free
-    assert "400\u00a0000\u00a0kr" in body.split('data-testid="room-dekomp-2028"')[0].rsplit("<tr>", 1)[1]
+    row = body.split('data-testid="room-dekomp-2028"')[0].rsplit("<tr>", 1)[1]
+    others = row.split('data-money="others"')[1].split("</td>")[0]
+    assert "400\u00a0000\u00a0kr" in others
+    assert "0\u00a0kr" in row.split('data-money="in-round"')[1].split("</td>")[0]
 
 
 # ------------------------------------------------------------------------------------------------ bank account
