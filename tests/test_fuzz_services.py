@@ -1601,6 +1601,9 @@ def _export_world(w: World):
     NeedsReport.objects.update(title=INJECTED)
     pm._recommendation(w)
     batch = mp._batch(w)
+    from dekomp.payouts.services import payout_batch_export
+
+    payout_batch_export(by=w.users["caseworker"], batch=batch, fmt="xlsx")  # the office's confirmed export
     published = __import__("tests.matrix_public", fromlist=["x"])._published_round(w)
     record(actor=w.users["caseworker"], verb="returned", target=w.report, comment="-2+3 og \tTab")
     return batch, published

@@ -76,9 +76,9 @@ def recommended(round: Round, scheme: Scheme, year: int) -> Decimal:
     latest = Recommendation.objects.filter(round=round).order_by("-number").first()
     if latest is None:
         return Decimal(0)
-    total = RecommendationLine.objects.filter(
-        recommendation=latest, report__scheme=scheme, budget_year=year
-    ).aggregate(total=Sum("amount"))["total"]
+    total = RecommendationLine.objects.filter(recommendation=latest, report__scheme=scheme, budget_year=year).aggregate(
+        total=Sum("amount")
+    )["total"]
     return total or Decimal(0)
 
 
@@ -100,8 +100,7 @@ def expected(kind: str, money: Money, round: Round | None, scheme: Scheme) -> De
         "others": lambda: money.committed_by_others(round),
         "in-round": lambda: money.committed_in(round),
         "to-divide": lambda: max(money.available_to(round), Decimal(0)) if money.has_frame else None,
-        "left-after-recommendation": lambda: money.available_to(round)
-        - recommended(round, scheme, money.budget_year),
+        "left-after-recommendation": lambda: money.available_to(round) - recommended(round, scheme, money.budget_year),
     }
     assert kind in relative, f"unknown data-money kind {kind!r}: say here what it must equal"
     return relative[kind]()
