@@ -81,6 +81,15 @@ def job_item_failed(job: Job, *, label: str, error: str) -> None:
         locked.save(update_fields=["failures"])
 
 
+def job_store_file(job: Job, *, name: str, content: bytes) -> None:
+    """Keep the file the job made, under the name it is downloaded as."""
+    from django.core.files.base import ContentFile
+
+    job.file.save(name, ContentFile(content), save=False)
+    job.file_name = name[:200]
+    Job.objects.filter(pk=job.pk).update(file=job.file.name, file_name=job.file_name)
+
+
 def job_finish(job: Job, *, result_url: str = "", error: str = "") -> Job:
     """The job is over: done, or failed when an item or the whole job failed."""
     job.refresh_from_db()

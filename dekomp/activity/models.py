@@ -127,6 +127,9 @@ class Job(models.Model):
     error = models.TextField(blank=True)
     back_url = models.CharField(max_length=300, blank=True)
     result_url = models.CharField(max_length=300, blank=True)
+    # A file the job made (a PDF, a workbook), downloaded from the job's page by those who follow the job.
+    file = models.FileField(upload_to="jobber/%Y/", max_length=300, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,14 +1,19 @@
 """The office's envelopes and solver page, and the forum's workspace: amounts, meetings, votes, approval, exports."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dekomp.activity.forms import JobTokenForm
+from dekomp.activity.jobs import job_start
 from dekomp.core.exports import xlsx_response
 from dekomp.core.forms import add_domain_errors
 from dekomp.needs.models import NeedsReport
@@ -18,7 +23,6 @@ from dekomp.schemes.models import Round, Scheme
 from . import selectors
 from .forms import ApproveForm, EnvelopeKeyForm, LineForm, MeetingForm, PlanForm, ProposeForm, VoteForm
 from .models import LongTermPlan, Meeting, Recommendation
-from .pdf import recommendation_pdf
 from .permissions import (
     can_change_recommendation,
     can_keep_minutes,
@@ -36,6 +40,7 @@ from .services import (
     recommendation_new_version,
     vote_cast,
 )
+from .tasks import PDF_JOB, recommendation_pdf_job
 
 # ------------------------------------------------------------------------------------------------ envelopes page
 
@@ -190,6 +195,7 @@ def _render_workspace(
             or (ApproveForm(meetings=ws.meetings) if keeps_minutes and ws.is_draft and ws.meetings else None),
             "plan_form": plan_form or (PlanForm() if keeps_minutes else None),
             "error_form": error_form,
+            "pdf_token": uuid.uuid4(),
         },
     )
 
@@ -337,16 +343,27 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def recommendation_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """One version of the recommendation as PDF."""
+    """One version of the recommendation as PDF: made by the task worker, downloaded from the job's page."""
     recommendation = _load_recommendation(request, pk)
-    ws = selectors.workspace(forum=recommendation.forum, round=recommendation.round, recommendation=recommendation)
-    response = HttpResponse(recommendation_pdf(ws), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="innstilling-{recommendation.round.year}-v{recommendation.number}.pdf"'
+    form = JobTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skjemaet var utløpt. Last siden på nytt og prøv igjen."))
+        return redirect(_workspace_url(recommendation.forum, recommendation.round))
+    job, created = job_start(
+        by=request.user,
+        kind=PDF_JOB,
+        title=_("Innstillingen som PDF (versjon %(number)s)") % {"number": recommendation.number},
+        office_id=recommendation.forum.office_id,
+        token=form.cleaned_data["token"],
+        total=1,
+        back_url=_workspace_url(recommendation.forum, recommendation.round),
+        parameters={"recommendation": recommendation.pk},
     )
-    return response
+    if created:
+        transaction.on_commit(lambda: recommendation_pdf_job.enqueue(job.pk))
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

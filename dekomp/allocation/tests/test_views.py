@@ -2,6 +2,7 @@
 
 import io
 import re
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dekomp.accounts.models import BodyRole, ForumMembership
+from dekomp.activity.models import Job, JobStatus
 from dekomp.allocation import selectors, services
 from dekomp.allocation.models import Envelope, LongTermPlan, Vote
 from dekomp.allocation.pdf import recommendation_html
@@ -221,7 +223,11 @@ def test_meeting_and_approval_through_the_pages(world, proposal):
     assert "er vedtatt av forumet" in html and "Lagre beløpene" not in html
 
 
-def test_pdf_and_xlsx_totals_match_the_page_and_stay_within_the_frame(world, proposal):
+def test_pdf_and_xlsx_totals_match_the_page_and_stay_within_the_frame(
+    world, proposal, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path
     round, _scheme, reports = proposal
     recommendation = services.draft_recommendation(round=round)
     services.recommendation_line_set(
@@ -253,8 +259,19 @@ def test_pdf_and_xlsx_totals_match_the_page_and_stay_within_the_frame(world, pro
             assert row[4] <= row[2] - row[3] and row[5] == row[2] - row[3] - row[4]
             assert row[6] + row[7] == row[4]  # owners' and partners' parts add up
 
-    pdf = client.get(reverse("allocation:pdf", args=[recommendation.pk]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The PDF is made by the worker: the button starts a job, whose page offers the file.
+    assert reverse("allocation:pdf", args=[recommendation.pk]) in html
+    token = str(uuid.uuid4())
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("allocation:pdf", args=[recommendation.pk]), {"token": token})
+        client.post(reverse("allocation:pdf", args=[recommendation.pk]), {"token": token})  # a double click
+    job = Job.objects.get(token=token)
+    assert started["Location"] == reverse("jobs:detail", args=[job.pk]) and Job.objects.count() == 1
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 1, 1)
+    assert reverse("jobs:file", args=[job.pk]) in client.get(started["Location"]).content.decode()
+    pdf = client.get(reverse("jobs:file", args=[job.pk]))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert client_for(world.users["owner"]).get(reverse("jobs:file", args=[job.pk])).status_code == 403
     ws = selectors.workspace(forum=world.forum, round=round, recommendation=recommendation)
     pdf_html = recommendation_html(ws)
     pdf_total = re.search(r'id="recommended-total">([^<]*)<', pdf_html).group(1)
