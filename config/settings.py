@@ -145,6 +145,8 @@ LOCALE_PATHS = [BASE_DIR / "dekomp" / "locale"]
 LANGUAGE_COOKIE_NAME = "dekomp_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Oslo"
+# One date format per language (dekomp/formats/): English writes "2 December 2026" everywhere, not Django's US style.
+FORMAT_MODULE_PATH = ["dekomp.formats"]
 USE_I18N = True
 USE_TZ = True
 

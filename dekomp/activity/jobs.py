@@ -60,6 +60,15 @@ def latest_job(*, kind: str, office_id: int, **parameters: object) -> Job | None
     return jobs.order_by("-created_at", "-pk").first()
 
 
+def finished_files(*, kind: str, office_id: int, key: str) -> dict[object, Job]:
+    """The newest finished job with a file per value of ``parameters[key]``, for the pages that offer the files."""
+    jobs = Job.objects.filter(kind=kind, office_id=office_id, status=JobStatus.DONE).exclude(file="")
+    newest: dict[object, Job] = {}
+    for job in jobs.order_by("created_at", "pk"):
+        newest[job.parameters.get(key)] = job
+    return newest
+
+
 def job_running(job: Job, *, total: int | None = None) -> None:
     """The worker has started the job (and knows how many items it has)."""
     values: dict = {"status": JobStatus.RUNNING, "started_at": timezone.now()}

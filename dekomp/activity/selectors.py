@@ -9,7 +9,7 @@ Queries are fixed: one for the page of events (with actors and target types), on
 of target on the page to name the targets — never one per event.
 """
 
-import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,10 +24,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dekomp.accounts.models import User
+from dekomp.core.formatting import format_number
 
 from .changes import JSONValue
 from .models import Event
-from .verbs import FIELD_LABELS, verb_label
+from .verbs import FIELD_LABELS, VALUE_LABELS, verb_label
 
 PAGE_SIZE = 100
 
@@ -149,14 +150,24 @@ def actors_in(events: QuerySet[Event]) -> list[User]:
 # ------------------------------------------------------------------------------------------------- rows to show
 
 
+# A recorded number or amount (JSON keeps Decimals as strings): grouped when it has five digits or more, so years,
+# ids and small counts stay as they are.
+_NUMBER = re.compile(r"(?!\d{11}$)-?\d{5,}(\.\d+)?")  # not an 11-digit account number
+
+
 def as_text(value: JSONValue) -> str:
-    """A recorded value as text: nothing as a dash, yes/no, lists and objects as compact JSON."""
+    """A recorded value as text: nothing as a dash, yes/no, numbers grouped (``6 499 000``), lists and objects as
+    their items."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
         return str(_("ja") if value else _("nei"))
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if isinstance(value, list):
+        return ", ".join(as_text(item) for item in value) or "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {as_text(item)}" for key, item in value.items()) or "–"
+    if isinstance(value, int | float | str) and _NUMBER.fullmatch(str(value)):
+        return format_number(value)
     return str(value)
 
 
@@ -192,14 +203,35 @@ class Row:
 
 
 def _field_label(model: type[models.Model] | None, name: str) -> str:
-    """The target's field's verbose name, a known key's label, or the key itself."""
+    """A known key's label, the target's field's verbose name, or the key itself."""
+    if name in FIELD_LABELS:
+        return str(capfirst(FIELD_LABELS[name]))
     if model is not None:
         try:
             return str(capfirst(model._meta.get_field(name).verbose_name))
         except (FieldDoesNotExist, AttributeError):
             pass
-    label = FIELD_LABELS.get(name)
-    return str(capfirst(label)) if label is not None else name
+    return name
+
+
+def _value_labels(model: type[models.Model] | None, name: str) -> dict:
+    """The labels of a coded value: the choices of the target's field, or those a later stage registered."""
+    if model is not None:
+        try:
+            choices = model._meta.get_field(name).choices
+        except (FieldDoesNotExist, AttributeError):
+            choices = None
+        if choices:
+            return dict(choices)
+    return VALUE_LABELS.get(name, {})
+
+
+def _readable(value: JSONValue, labels: dict) -> JSONValue:
+    if isinstance(value, str) and value in labels:
+        return str(labels[value])
+    if isinstance(value, list):
+        return [_readable(item, labels) for item in value]
+    return value
 
 
 def _changes(model: type[models.Model] | None, changes: object) -> list[Change]:
@@ -209,6 +241,8 @@ def _changes(model: type[models.Model] | None, changes: object) -> list[Change]:
     for name, value in changes.items():
         is_pair = isinstance(value, list) and len(value) == 2
         old, new = (value[0], value[1]) if is_pair else (None, value)
+        if labels := _value_labels(model, name):
+            old, new = _readable(old, labels), _readable(new, labels)
         result.append(Change(field=name, label=_field_label(model, name), old=old, new=new, is_pair=is_pair))
     return result
 

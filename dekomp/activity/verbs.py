@@ -1,4 +1,8 @@
-"""Readable labels for the verbs services record, as the log pages show them; an unknown verb shows as its code."""
+"""Readable labels for the verbs services record, as the log pages show them; an unknown verb shows as its code.
+
+Each label follows the actor's name in a history line ("Per Partner bekreftet partnerskapet"), so it starts with a
+verb in the past tense (tested in dekomp/activity/tests/test_verbs.py).
+"""
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +19,10 @@ VERBS: dict[str, Promise] = {
     "saved_budget": _("lagret periode og budsjett"),
     "attachment_added": _("la til vedlegg"),
     "attachment_removed": _("fjernet vedlegg"),
-    "partner_confirmed": _("partneren bekreftet"),
-    "partner_declined": _("partneren avslo"),
-    "co_owner_confirmed": _("medeieren bekreftet"),
-    "co_owner_declined": _("medeieren avslo"),
+    "partner_confirmed": _("bekreftet partnerskapet"),
+    "partner_declined": _("avslo å være partner"),
+    "co_owner_confirmed": _("bekreftet medeierskapet"),
+    "co_owner_declined": _("avslo å være medeier"),
     "submitted": _("sendte inn"),
     "resubmitted": _("sendte inn på nytt"),
     "returned": _("returnerte for endringer"),
@@ -67,13 +71,13 @@ VERBS: dict[str, Promise] = {
     "payout_batch_paid": _("markerte bunken som utbetalt"),
     "bank_account_set": _("endret kontonummer"),
     # Recipients' reports
-    "expected": _("rapport forventet"),
+    "expected": _("opprettet en forventet rapport"),
     "saved": _("lagret"),
     "approved": _("godkjente"),
     "more_requested": _("ba om mer informasjon"),
     "settled_tilbakebetaling": _("krevde tilbakebetaling"),
     "settled_overforing": _("overførte ubrukte midler til neste år"),
-    "carried_in": _("fikk overført midler fra året før"),
+    "carried_in": _("overførte ubrukte midler fra året før hit"),
     "reminded_for_frist": _("sendte påminnelse før fristen"),
     "reminded_forfalt": _("sendte påminnelse om passert frist"),
     # Personal data
@@ -106,4 +110,32 @@ FIELD_LABELS: dict[str, Promise] = {
     "meeting": _("møte"),
     "scheme": _("ordning"),
     "appeal": _("klage"),
+    "recommendation": _("innstilling"),
+    "file": _("fil"),
+    "language": _("språk"),
+    "token": _("engangsnøkkel"),
+    "version": _("versjon"),
+    "first": _("første eksport"),
+    "format": _("filformat"),
+    "held": _("holdt tilbake"),
+    "held_moved_out": _("holdt tilbake og tatt ut av bunken"),
+    "payouts": _("utbetalinger"),
+    "total": _("sum"),
+    "units_reached": _("enheter tiltaket nådde"),
+    "kind": _("fordelingsnøkkel"),
+    "method": _("fordelingsmetode"),
+    "mode": _("beregningsmåte"),
+    "run": _("beregning"),
+    "solver_version": _("versjon av beregningen"),
+    "source": _("datakilde"),
+    "source_year": _("år for tallene"),
 }
+
+# Readable values for codes services put in ``changes`` that are not choices of a field of the target, keyed by the
+# change's key. Later stages add theirs in their AppConfig.ready() (activity may not import them).
+VALUE_LABELS: dict[str, dict[str, Promise]] = {}
+
+
+def register_value_labels(key: str, choices) -> None:
+    """Show the codes of ``choices`` (value, label pairs) under the change key ``key`` by their labels."""
+    VALUE_LABELS.setdefault(key, {}).update(dict(choices))

@@ -15,3 +15,13 @@ class AllocationConfig(AppConfig):
         from .selectors import round_outstanding
 
         register(round_outstanding)
+
+        from dekomp.activity.verbs import register_value_labels
+
+        from .forms import ProposeForm
+        from .models import ApportionmentMethod, KeyKind
+
+        # The envelopes and the solver's runs are recorded on the round: the log shows their codes by name.
+        register_value_labels("kind", KeyKind.choices)
+        register_value_labels("method", ApportionmentMethod.choices)
+        register_value_labels("mode", ProposeForm.base_fields["mode"].choices)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dekomp.activity.forms import JobTokenForm
-from dekomp.activity.jobs import job_start
+from dekomp.activity.jobs import finished_files, job_start
 from dekomp.core.exports import xlsx_response
 from dekomp.core.forms import add_domain_errors
 from dekomp.needs.models import NeedsReport
@@ -178,6 +178,10 @@ def _render_workspace(
     error_form = next(
         (f for f in (line_form, meeting_form, vote_form, approve_form, plan_form) if f is not None and f.errors), None
     )
+    # Each version's PDF button has its own token; the newest PDF made for a version is offered beside it.
+    made = finished_files(kind=PDF_JOB, office_id=forum.office_id, key="recommendation")
+    for version in ws.versions:
+        version.pdf_token, version.pdf_job = uuid.uuid4(), made.get(version.pk)
     return render(
         request,
         "allocation/workspace.html",
@@ -195,7 +199,6 @@ def _render_workspace(
             or (ApproveForm(meetings=ws.meetings) if keeps_minutes and ws.is_draft and ws.meetings else None),
             "plan_form": plan_form or (PlanForm() if keeps_minutes else None),
             "error_form": error_form,
-            "pdf_token": uuid.uuid4(),
         },
     )
 

@@ -49,7 +49,7 @@ def is_within_deadline(decision: Decision, received_at: date) -> bool:
 
 
 def _day(value: date) -> str:
-    return date_format(value, "j. F Y")
+    return date_format(value, "DATE_FORMAT")
 
 
 def _not_in_future(value: date, field: str, label: str) -> None:

@@ -422,7 +422,7 @@ def decision_accept(*, by: User, decision: Decision) -> Decision:
         if locked.status == DecisionStatus.ACCEPTED:
             raise ValidationError(
                 _("Vilkårene er allerede akseptert (%(date)s).")
-                % {"date": date_format(timezone.localtime(locked.accepted_at), "j. F Y")},
+                % {"date": date_format(timezone.localtime(locked.accepted_at), "DATE_FORMAT")},
                 code="already_accepted",
             )
         if locked.outcome == Outcome.REJECTED:

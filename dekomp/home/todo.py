@@ -22,11 +22,16 @@ from dekomp.schemes.models import Round, RoundStatus
 
 @dataclass(frozen=True)
 class TodoItem:
-    """One line in a home's to-do list; ``is_done`` lines are shown as done, others as waiting for the user."""
+    """One line in a home's to-do list; ``is_done`` lines are shown as done, others as waiting for the user.
+
+    ``kind`` names what the line asks for (the page shows it as ``data-todo``); tests/test_reachability.py checks
+    that each kind's link leads to a page where it can be done.
+    """
 
     text: str | Promise
     is_done: bool = False
     url: str = ""
+    kind: str = ""
 
 
 def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, rounds: list) -> list[TodoItem]:
@@ -66,6 +71,7 @@ def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, r
                         _("Bekreft at dere er med i nettverket bak «%(title)s» (%(owner)s).")
                         % {"title": report.title, "owner": report.owner.name},
                         url=url,
+                        kind="confirm_co_owner",
                     )
                 )
             continue
@@ -75,24 +81,28 @@ def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, r
                     _("«%(title)s» er returnert for endringer. Rett opp og send inn på nytt.")
                     % {"title": report.title},
                     url=url,
+                    kind="fix_returned",
                 )
             )
         elif report.status == "utkast":
             waiting = [p.organisation.name for p in report.partner_links.all() if p.status == "venter"]
             declined = [p.organisation.name for p in report.partner_links.all() if p.status == "avslatt"]
             if declined:
+                kind = "partner_declined"
                 text = _("«%(title)s»: %(names)s har avslått å være partner.") % {
                     "title": report.title,
                     "names": ", ".join(declined),
                 }
             elif waiting:
+                kind = "waiting_for_partner"
                 text = _("«%(title)s» venter på bekreftelse fra %(names)s.") % {
                     "title": report.title,
                     "names": ", ".join(waiting),
                 }
             else:
+                kind = "finish_draft"
                 text = _("«%(title)s» er et utkast. Gjør det ferdig og send inn.") % {"title": report.title}
-            items.append(TodoItem(text, url=url))
+            items.append(TodoItem(text, url=url, kind=kind))
     return items
 
 
@@ -107,6 +117,7 @@ def for_partner(*, organisation: Organisation, reports: list) -> list[TodoItem]:
                     _("Bekreft eller avslå «%(title)s» fra %(owner)s.")
                     % {"title": report.title, "owner": report.owner.name},
                     url=reverse("needs:detail", args=[report.pk]),
+                    kind="confirm_partner",
                 )
             )
     if not items:
@@ -127,8 +138,13 @@ class RoundToRank:
         return bool(self.ranking and self.ranking.is_locked)
 
 
-def for_working_group(*, working_group: WorkingGroup, rankings: list[RoundToRank]) -> list[TodoItem]:
-    """A missing leader, and per round in ranking the reports to rank before the deadline (or that it is sent)."""
+def for_working_group(
+    *, working_group: WorkingGroup, rankings: list[RoundToRank], ranks: bool = True
+) -> list[TodoItem]:
+    """A missing leader, and per round in ranking the reports to rank before the deadline (or that it is sent).
+
+    Only members and the leader rank (``ranks``); the secretariat and the office are told where the group is.
+    """
     items = []
     if not any(seat.role == BodyRole.LEADER for seat in working_group.memberships.all()):
         items.append(TodoItem(_("Arbeidsgruppen har ingen leder. Statsforvalteren må utnevne en.")))
@@ -136,9 +152,17 @@ def for_working_group(*, working_group: WorkingGroup, rankings: list[RoundToRank
         url = reverse("assessment:board", args=[item.round.pk, working_group.pk])
         if item.is_submitted:
             text = _("Prioriteringen i %(round)s er sendt til forumet.") % {"round": item.round.name}
-            items.append(TodoItem(text, is_done=True, url=url))
+            items.append(TodoItem(text, is_done=True, url=url, kind="ranking_sent"))
             continue
         values = {"count": item.count, "round": item.round.name}
+        if not ranks:
+            text = ngettext(
+                "Arbeidsgruppen prioriterer %(count)d behovsmelding i %(round)s.",
+                "Arbeidsgruppen prioriterer %(count)d behovsmeldinger i %(round)s.",
+                item.count,
+            )
+            items.append(TodoItem(text % values, url=url, kind="ranking_under_way"))
+            continue
         if item.round.working_group_deadline:
             values["deadline"] = date_format(item.round.working_group_deadline, "DATE_FORMAT")
             text = ngettext(
@@ -152,7 +176,7 @@ def for_working_group(*, working_group: WorkingGroup, rankings: list[RoundToRank
                 "Prioriter %(count)d behovsmeldinger i %(round)s.",
                 item.count,
             )
-        items.append(TodoItem(text % values, url=url))
+        items.append(TodoItem(text % values, url=url, kind="rank"))
     if not rankings:
         items.append(TodoItem(_("Ingen behovsmeldinger å prioritere ennå."), is_done=True))
     return items
@@ -170,13 +194,15 @@ def for_forum(*, forum: Forum, rounds: list | tuple = ()) -> list[TodoItem]:
                 "round": item.round.name,
                 "meeting": date_format(localtime(item.round.forum_meeting), "DATETIME_FORMAT"),
             }
-            items.append(TodoItem(text, url=url))
+            items.append(TodoItem(text, url=url, kind="forum_meeting"))
         text = ngettext(
             "%(round)s: %(submitted)d av %(count)d arbeidsgruppe har sendt prioriteringen.",
             "%(round)s: %(submitted)d av %(count)d arbeidsgrupper har sendt prioriteringen.",
             item.groups,
         ) % {"round": item.round.name, "submitted": item.submitted, "count": item.groups}
-        items.append(TodoItem(text, is_done=item.groups > 0 and item.submitted == item.groups, url=url))
+        items.append(
+            TodoItem(text, is_done=item.groups > 0 and item.submitted == item.groups, url=url, kind="rankings_received")
+        )
     if not rounds:
         items.append(TodoItem(_("Ingen møter er satt opp ennå."), is_done=True))
     return items
@@ -208,10 +234,10 @@ def for_office(
                 "%(count)d behovsmeldinger venter på formell kontroll i %(round)s.",
                 count,
             ) % {"count": count, "round": round.name}
-            items.append(TodoItem(text, url=url))
+            items.append(TodoItem(text, url=url, kind="check_reports"))
         else:
             text = _("Ingen behovsmeldinger venter på formell kontroll i %(round)s.") % {"round": round.name}
-            items.append(TodoItem(text, is_done=True, url=url))
+            items.append(TodoItem(text, is_done=True, url=url, kind="check_reports"))
     return items
 
 
@@ -222,6 +248,7 @@ def for_national() -> list[TodoItem]:
             _("Følg pengene: ramme, tilsagn og utbetalt i alle embeter."),
             is_done=True,
             url=reverse("reporting:dashboard"),
+            kind="follow_the_money",
         )
     ]
 
@@ -236,6 +263,7 @@ def for_recipient(*, organisation: Organisation, letters: list, reports) -> list
                     _("Aksepter vilkårene i vedtaket om «%(title)s» (%(reference)s).")
                     % {"title": row.decision.report.title, "reference": row.decision.reference},
                     url=reverse("decisions:accept", args=[row.decision.pk]),
+                    kind="accept_terms",
                 )
             )
     for report in reports.overdue:
@@ -248,6 +276,7 @@ def for_recipient(*, organisation: Organisation, letters: list, reports) -> list
                     "deadline": date_format(report.deadline, "DATE_FORMAT"),
                 },
                 url=reverse("reporting:edit", args=[report.pk]),
+                kind="report_overdue",
             )
         )
     for report in reports.due:
@@ -260,6 +289,7 @@ def for_recipient(*, organisation: Organisation, letters: list, reports) -> list
                     "deadline": date_format(report.deadline, "DATE_FORMAT"),
                 },
                 url=reverse("reporting:edit", args=[report.pk]),
+                kind="report_due",
             )
         )
     if not organisation.bank_account and any(row.own for row in letters):
@@ -267,6 +297,7 @@ def for_recipient(*, organisation: Organisation, letters: list, reports) -> list
             TodoItem(
                 _("Registrer kontonummeret tilskuddet skal betales til."),
                 url=reverse("payouts:bank_account", args=[organisation.pk]),
+                kind="bank_account",
             )
         )
     return items
@@ -315,14 +346,20 @@ def for_office_year(*, rounds: list[RoundInYear]) -> list[TodoItem]:
         decided = decisions[(round.pk, DecisionStatus.DECIDED)]
         made = sum(decisions[(round.pk, status)] for status in DecisionStatus.values)
         if item.has_recommendation and not made:
-            items.append(TodoItem(_("%(round)s: innstillingen er godkjent. Forbered vedtakene.") % values, url=url))
+            items.append(
+                TodoItem(
+                    _("%(round)s: innstillingen er godkjent. Forbered vedtakene.") % values,
+                    url=url,
+                    kind="prepare_decisions",
+                )
+            )
         if drafts:
             text = ngettext(
                 "%(round)s: %(count)d vedtak er klart til å gjennomgås og fattes.",
                 "%(round)s: %(count)d vedtak er klare til å gjennomgås og fattes.",
                 drafts,
             )
-            items.append(TodoItem(text % (values | {"count": drafts}), url=url))
+            items.append(TodoItem(text % (values | {"count": drafts}), url=url, kind="decide"))
         if decided:
             text = ngettext(
                 "%(round)s: send vedtaksbrevet for %(count)d vedtak.",
@@ -330,7 +367,7 @@ def for_office_year(*, rounds: list[RoundInYear]) -> list[TodoItem]:
                 decided,
             )
             send = reverse("decisions:letters_send", args=[round.pk])
-            items.append(TodoItem(text % (values | {"count": decided}), url=send))
+            items.append(TodoItem(text % (values | {"count": decided}), url=send, kind="send_letters"))
         if submitted[round.pk]:
             text = ngettext(
                 "%(round)s: %(count)d rapport venter på oppfølging.",
@@ -341,6 +378,7 @@ def for_office_year(*, rounds: list[RoundInYear]) -> list[TodoItem]:
                 TodoItem(
                     text % (values | {"count": submitted[round.pk]}),
                     url=reverse("reporting:list", args=[round.pk]),
+                    kind="follow_up_reports",
                 )
             )
     return items

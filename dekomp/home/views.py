@@ -20,9 +20,10 @@ from dekomp.accounts.permissions import (
     can_view_partner_home,
     can_view_working_group,
 )
-from dekomp.allocation.selectors import forum_rounds
+from dekomp.allocation.models import RecommendationStatus
+from dekomp.allocation.selectors import FORUM_ROUND_STATUSES, forum_rounds
 from dekomp.assessment.models import Ranking, Reassignment
-from dekomp.assessment.permissions import RANKING_ROUND_STATUSES
+from dekomp.assessment.permissions import RANKING_ROLES, RANKING_ROUND_STATUSES
 from dekomp.decisions.letters import letters_for_organisation
 from dekomp.decisions.selectors import latest_approved_recommendation
 from dekomp.needs import selectors as needs_selectors
@@ -129,13 +130,15 @@ def working_group_home(request: HttpRequest, pk: int) -> HttpResponse:
     _remember_role(request, f"{RoleKind.WORKING_GROUP}:{working_group.pk}")
     working_group = selectors.working_group_with_seats(working_group_id=working_group.pk)
     rankings = _rounds_to_rank(working_group)
+    access = access_for(request.user)
+    ranks = bool(access and access.working_group_role(working_group) in RANKING_ROLES)
     return render(
         request,
         "home/working_group.html",
         {
             "working_group": working_group,
             "rankings": rankings,
-            "todo": todo.for_working_group(working_group=working_group, rankings=rankings),
+            "todo": todo.for_working_group(working_group=working_group, rankings=rankings, ranks=ranks),
         },
     )
 
@@ -186,11 +189,19 @@ def forum_home(request: HttpRequest, pk: int) -> HttpResponse:
     _remember_role(request, f"{RoleKind.FORUM}:{forum.pk}")
     forum = selectors.forum_with_seats(forum_id=forum.pk)
     rounds = forum_rounds(forum=forum)
+    # Rounds past the forum's work keep their recommendation: the forum looks it up there (and votes on a new version).
+    earlier = (
+        Round.objects.filter(recommendations__forum=forum, recommendations__status=RecommendationStatus.APPROVED)
+        .exclude(status__in=FORUM_ROUND_STATUSES)
+        .distinct()
+        .order_by("-year", "name")
+    )
     return render(
         request,
         "home/forum.html",
         {
             "forum": forum,
+            "earlier_rounds": list(earlier),
             "balance": selectors.forum_balance(forum=forum),
             "regions": list(selectors.office_regions(office=forum.office)),
             "rounds": rounds,

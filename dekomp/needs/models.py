@@ -51,6 +51,13 @@ class TargetGroup(models.TextChoices):
     OTHER = "andre", _("andre")
 
 
+def target_group_labels(codes: list[str]) -> list[str]:
+    """Target-group codes (``laerere``) as their labels (``lærere``) in the active language; an unknown code as is."""
+    labels = dict(TargetGroup.choices)
+    known = [str(labels[code]) for code in TargetGroup.values if code in codes]
+    return known + [code for code in codes if code not in labels]
+
+
 class ContributionForm(models.TextChoices):
     """How the owner pays its egenandel."""
 
@@ -163,6 +170,11 @@ class NeedsReport(TimeStampedModel):
     @property
     def budget_years(self) -> list[int]:
         return self.round.budget_years[: self.years or 0]
+
+    @property
+    def target_group_labels(self) -> list[str]:
+        """The target groups as the page shows them, in the order of the choices."""
+        return target_group_labels(self.target_groups)
 
     @property
     def is_editable(self) -> bool:

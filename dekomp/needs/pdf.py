@@ -5,14 +5,19 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from .models import Submission
-from .snapshot import FIELDS
+from .snapshot import FIELDS, readable
 
 
 def receipt_pdf(submission: Submission) -> bytes:
     """A tagged PDF receipt of one submitted version: what was sent, when and by whom."""
     html = render_to_string(
         "needs/receipt_pdf.html",
-        {"submission": submission, "report": submission.report, "fields": FIELDS, "snapshot": submission.snapshot},
+        {
+            "submission": submission,
+            "report": submission.report,
+            "fields": FIELDS,
+            "snapshot": readable(submission.snapshot),
+        },
     )
     font_dir = finders.find("vendor/inter/400.css")
     base_url = str(font_dir).rsplit("/", 1)[0] if font_dir else None

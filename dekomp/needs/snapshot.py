@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dekomp.core.formatting import format_nok
 
-from .models import NeedsReport
+from .models import NeedsReport, target_group_labels
 
 # The fields of a snapshot in reading order, with their labels.
 FIELDS = [
@@ -77,6 +77,11 @@ def take(report: NeedsReport) -> dict:
     }
 
 
+def readable(data: dict) -> dict:
+    """A snapshot as people read it: codes kept in the data (target groups) shown as their labels."""
+    return {**data, "target_groups": target_group_labels(list(data.get("target_groups") or []))}
+
+
 def _as_lines(value: object) -> list[str]:
     if isinstance(value, list):
         return [str(item) for item in value]
@@ -88,6 +93,7 @@ def _as_lines(value: object) -> list[str]:
 def diff(old: dict, new: dict) -> list[dict]:
     """The fields that changed, each with the removed and added lines (unchanged context left out)."""
     changes = []
+    old, new = readable(old), readable(new)
     for key, label in FIELDS:
         before, after = _as_lines(old.get(key)), _as_lines(new.get(key))
         if before == after:

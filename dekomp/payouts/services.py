@@ -74,7 +74,7 @@ def _check_version(batch: PayoutBatch, version: int | None) -> None:
 def _hold_reason(reports: list[OverdueReport]) -> str:
     parts = [
         _("rapporten for %(year)s hadde frist %(deadline)s")
-        % {"year": report.budget_year, "deadline": formats.date_format(report.deadline, "j. F Y")}
+        % {"year": report.budget_year, "deadline": formats.date_format(report.deadline, "DATE_FORMAT")}
         for report in reports
     ]
     return _("Holdt tilbake: %(reports)s og er ikke sendt inn.") % {"reports": ", ".join(parts)}

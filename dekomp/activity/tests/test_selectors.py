@@ -78,11 +78,12 @@ def test_rows_name_the_targets_and_split_the_changes(world, trail):
     assert checked.target_name == str(world.report)
     assert checked.target_url == f"/logg/behovsmelding/{world.report.pk}/"
     [change] = checked.changes
+    # The status codes (sendt_inn, kontrollert) are shown by their labels.
     assert (change.field, change.label, change.old_text, change.new_text, change.is_pair) == (
         "status",
         "Status",
-        "sendt_inn",
-        "kontrollert",
+        "sendt inn",
+        "formelt kontrollert",
         True,
     )
     decision = rows[trail.events["decision"].pk]
@@ -98,7 +99,25 @@ def test_an_unknown_verb_shows_as_its_code(world):
     event = record(actor=None, verb="something_new", target=world.round, changes={"list": [1, 2, 3], "none": None})
     [row] = selectors.rows([event])
     assert row.verb == "something_new"
-    assert [(c.old_text, c.new_text, c.is_pair) for c in row.changes] == [("–", "[1, 2, 3]", False), ("–", "–", False)]
+    assert [(c.old_text, c.new_text, c.is_pair) for c in row.changes] == [("–", "1, 2, 3", False), ("–", "–", False)]
+
+
+def test_numbers_codes_and_keys_read_as_words(world):
+    """Amounts grouped (years and account numbers left alone), coded values and keys by their labels."""
+    event = record(
+        actor=None,
+        verb="allocation_proposed",
+        target=world.round,
+        changes={"total": "6499000.00", "source_year": 2025, "mode": "rank_order", "kind": "ansatte", "x": 15000002108},
+    )
+    [row] = selectors.rows([event])
+    assert [(c.label, c.new_text) for c in row.changes] == [
+        ("Sum", "6\u00a0499\u00a0000"),
+        ("År for tallene", "2025"),
+        ("Beregningsmåte", "I rangert rekkefølge"),
+        ("Fordelingsnøkkel", "etter antall ansatte"),
+        ("x", "15000002108"),
+    ]
 
 
 def _queries(callable_) -> int:

@@ -36,7 +36,7 @@ def test_report_log_shows_time_actor_verb_target_and_changes(world, trail):
     assert f'datetime="{oslo.isoformat()}"' in html
     assert "Godkjente formell kontroll" in html
     assert reverse("activity:user", args=[world.users["caseworker"].pk]) in html
-    assert "<td>sendt_inn</td><td>kontrollert</td>" in html
+    assert "<td>sendt inn</td><td>formelt kontrollert</td>" in html
     assert "systemet" in html
     assert "Lesing i alle fag" in html
 

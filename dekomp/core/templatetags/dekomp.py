@@ -1,8 +1,9 @@
-"""Template filters loaded in every template: ``nok`` for money and ``orgnr`` for organisation numbers."""
+"""Template filters loaded in every template: ``nok`` for money, ``number`` for counts and weights, and ``orgnr``
+for organisation numbers."""
 
 from django import template
 
-from dekomp.core.formatting import format_nok, format_orgnr
+from dekomp.core.formatting import format_nok, format_number, format_orgnr
 
 register = template.Library()
 
@@ -11,6 +12,12 @@ register = template.Library()
 def nok(value: object) -> str:
     """Render an amount as ``1 234 567 kr``."""
     return format_nok(value)
+
+
+@register.filter
+def number(value: object, places: int | None = None) -> str:
+    """Render a count or weight as ``24 771`` (``|number:2``: at most two decimals, ``0,35``)."""
+    return format_number(value, places)
 
 
 @register.filter

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from dekomp.core.formatting import format_nok, format_orgnr
+from dekomp.core.formatting import format_nok, format_number, format_orgnr
 
 NBSP = "\u00a0"
 
@@ -46,7 +46,7 @@ def test_format_orgnr_keeps_odd_values():
 
 
 @pytest.mark.parametrize(
-    ("language", "expected"), [("nb", "3. desember 2026"), ("nn", "3. desember 2026"), ("en", "Dec. 3, 2026")]
+    ("language", "expected"), [("nb", "3. desember 2026"), ("nn", "3. desember 2026"), ("en", "3 December 2026")]
 )
 def test_dates_are_written_the_norwegian_way(language, expected):
     from datetime import date
@@ -56,3 +56,28 @@ def test_dates_are_written_the_norwegian_way(language, expected):
 
     with translation.override(language):
         assert date_format(date(2026, 12, 3)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (24771, None, f"24{NBSP}771"),
+        ("21504", None, f"21{NBSP}504"),
+        (999, None, "999"),
+        (-12345, None, f"\u221212{NBSP}345"),
+        (Decimal("0.3456"), 2, "0,35"),
+        (Decimal("21504.000"), 2, f"21{NBSP}504"),
+        (1.5, None, "1,5"),
+        (None, None, ""),
+        ("", None, ""),
+        ("abc", None, "abc"),
+    ],
+)
+def test_counts_and_weights_are_grouped(value, places, expected):
+    assert format_number(value, places) == expected
+
+
+def test_number_filter():
+    assert Template("{{ n|number }} {{ w|number:2 }}").render(Context({"n": 24771, "w": Decimal("1.005")})) == (
+        f"24{NBSP}771 1,01"
+    )

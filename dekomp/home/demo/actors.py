@@ -37,7 +37,15 @@ from dekomp.organisations.models import (
 )
 from dekomp.organisations.validators import synthetic_orgnrs
 
-from .personas import DEMO_OFFICE_SLUG, DEMO_PASSWORD, DEMO_TOTP_SECRET, OTHER_OFFICE_SLUG, PERSONAS
+from .personas import (
+    DEMO_OFFICE_SLUG,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    OTHER_OFFICE_SLUG,
+    PERSONAS,
+    REGION_SLUGS,
+    WORKING_GROUP_LEADERS,
+)
 
 SEED = 2026
 
@@ -543,12 +551,15 @@ def _build_regions(office, kommuner, fylkeskommuner, private_owners) -> list[Reg
     return regions
 
 
-def _person(rng: random.Random, email: str, full_name: str | None = None, **fields: object) -> User:
-    name = full_name or f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-    user, created = User.objects.get_or_create(email=email, defaults={"full_name": name, "is_demo": True, **fields})
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+def _person(rng: random.Random, email: str, password_hash: str) -> User:
+    """A demo user in a seat, with a made-up name, who logs in with the demo password like the personas."""
+    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": name, "is_demo": True, "password": password_hash}
+    )
+    if not created and (user.password != password_hash or not user.is_active):
+        user.password, user.is_active = password_hash, True
+        user.save(update_fields=["password", "is_active"])
     return user
 
 
@@ -620,38 +631,47 @@ def _build_people(
                 (people["arbeidsgruppe@demo.no"], BodyRole.MEMBER, kommuner["3101"]),
             ]
         kommune_members = [m for m in region.members.all() if m.kind == OrganisationKind.MUNICIPALITY]
+        slug = REGION_SLUGS[region.name]
         for index, member in enumerate(kommune_members[:4]):
-            email = f"ag.{region.pk}.{member.municipality.number}@demo.no"
-            role = BodyRole.LEADER if index == 0 and region.name != "Østfold" else BodyRole.MEMBER
-            seats.append((_person(rng, email), role, member))
-        seats.append((_person(rng, f"ag.{region.pk}.uh@demo.no"), BodyRole.MEMBER, partner[region_uh[region.name]]))
-        seats.append((_person(rng, f"ag.{region.pk}.udf@demo.no"), BodyRole.MEMBER, others["Utdanningsforbundet"]))
+            if index == 0 and region.name in WORKING_GROUP_LEADERS:
+                seats.append((_person(rng, WORKING_GROUP_LEADERS[region.name], password_hash), BodyRole.LEADER, member))
+                continue
+            email = f"ag.{slug}.{member.municipality.number}@demo.no"
+            seats.append((_person(rng, email, password_hash), BodyRole.MEMBER, member))
+        for key, representing in (("uh", partner[region_uh[region.name]]), ("udf", others["Utdanningsforbundet"])):
+            seats.append((_person(rng, f"ag.{slug}.{key}@demo.no", password_hash), BodyRole.MEMBER, representing))
         seats.append((people["sekretariat@demo.no"], BodyRole.SECRETARIAT, office.organisation))
         for user, role, representing in seats:
             WorkingGroupMembership.objects.update_or_create(
                 user=user, working_group=group, defaults={"role": role, "representing": representing}
             )
+        # Seats of demo users no longer in the list (an older demo named them differently) are let go.
+        WorkingGroupMembership.objects.filter(working_group=group, user__is_demo=True).exclude(
+            user__in=[user for user, _role, _representing in seats]
+        ).delete()
 
     # The forum: owners from every region (public and private), UH, KS, PBL, unions; the office as secretariat.
     forum_seats = [
         (people["forumleder@demo.no"], BodyRole.LEADER, others["KS – Kommunesektorens organisasjon"]),
         (people["forum@demo.no"], BodyRole.MEMBER, others["Utdanningsforbundet"]),
         (people["sekretariat@demo.no"], BodyRole.SECRETARIAT, office.organisation),
-        (_person(rng, "forum.sekretariat2@demo.no"), BodyRole.SECRETARIAT, office.organisation),
+        (_person(rng, "forum.sekretariat2@demo.no", password_hash), BodyRole.SECRETARIAT, office.organisation),
         (
-            _person(rng, "forum.pbl@demo.no"),
+            _person(rng, "forum.pbl@demo.no", password_hash),
             BodyRole.MEMBER,
             others["PBL – Private Barnehagers Landsforbund"],
         ),
-        (_person(rng, "forum.fagforbundet@demo.no"), BodyRole.MEMBER, others["Fagforbundet"]),
-        (_person(rng, "forum.skoleleder@demo.no"), BodyRole.MEMBER, others["Skolelederforbundet"]),
-        (_person(rng, "forum.privat@demo.no"), BodyRole.MEMBER, private_kindergarten_owners[1]),
-        (_person(rng, "forum.udir-observator@demo.no"), BodyRole.OBSERVER, None),
+        (_person(rng, "forum.fagforbundet@demo.no", password_hash), BodyRole.MEMBER, others["Fagforbundet"]),
+        (_person(rng, "forum.skoleleder@demo.no", password_hash), BodyRole.MEMBER, others["Skolelederforbundet"]),
+        (_person(rng, "forum.privat@demo.no", password_hash), BodyRole.MEMBER, private_kindergarten_owners[1]),
+        (_person(rng, "forum.udir-observator@demo.no", password_hash), BodyRole.OBSERVER, None),
     ]
     for number in ("0301", "3107", "3301", "3205", "3201"):
-        forum_seats.append((_person(rng, f"forum.{number}@demo.no"), BodyRole.MEMBER, kommuner[number]))
+        forum_seats.append((_person(rng, f"forum.{number}@demo.no", password_hash), BodyRole.MEMBER, kommuner[number]))
     for county in ("31", "32", "33"):
-        forum_seats.append((_person(rng, f"forum.fk{county}@demo.no"), BodyRole.MEMBER, fylkeskommuner[county]))
+        forum_seats.append(
+            (_person(rng, f"forum.fk{county}@demo.no", password_hash), BodyRole.MEMBER, fylkeskommuner[county])
+        )
     for name in (
         "OsloMet – storbyuniversitetet",
         "Høgskolen i Østfold",
@@ -659,7 +679,7 @@ def _build_people(
         "Universitetet i Oslo",
     ):
         slug = name.split()[0].lower().strip("–")
-        forum_seats.append((_person(rng, f"forum.uh.{slug}@demo.no"), BodyRole.MEMBER, partner[name]))
+        forum_seats.append((_person(rng, f"forum.uh.{slug}@demo.no", password_hash), BodyRole.MEMBER, partner[name]))
     for user, role, representing in forum_seats:
         ForumMembership.objects.update_or_create(
             user=user, forum=forum, defaults={"role": role, "representing": representing}

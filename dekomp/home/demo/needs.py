@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.contenttypes.models import ContentType
 from django.utils.text import slugify
 
@@ -47,6 +47,7 @@ from dekomp.organisations.models import Malform, Organisation, OrganisationKind,
 from dekomp.schemes.models import ActivityType, ApplicantGroup, Frame, Round, RoundStatus, Scheme, Theme
 
 from .actors import FIRST_NAMES, LAST_NAMES, PRIVATE_KINDERGARTEN_OWNERS, DemoActors
+from .personas import DEMO_PASSWORD
 
 SEED = 2027
 OSLO = ZoneInfo("Europe/Oslo")
@@ -837,11 +838,16 @@ class Planner:
             if slug not in PERSONA_CONTACTS:
                 wanted[email] = (_person_name(email), partner)
             self.contact_email[partner.pk] = email
+        # Every demo user logs in with the demo password: the other owners' submitters and partners' contacts too.
+        password_hash = make_password(DEMO_PASSWORD)
         existing = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
         User.objects.bulk_create(
-            User(email=email, full_name=name, is_demo=True, password=make_password(None))
+            User(email=email, full_name=name, is_demo=True, password=password_hash)
             for email, (name, _organisation) in sorted(wanted.items())
             if email not in existing
+        )
+        User.objects.filter(email__in=wanted, password__startswith=UNUSABLE_PASSWORD_PREFIX).update(
+            password=password_hash
         )
         personas = ["eier@demo.no", "medeier@demo.no", "eier.nynorsk@demo.no", "privat@demo.no"]
         personas += ["partner@demo.no", "partner.hio@demo.no", "saksbehandler@demo.no", "sekretariat@demo.no"]

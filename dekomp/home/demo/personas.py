@@ -79,3 +79,16 @@ PERSONAS = [
     ),
     Persona("udir@demo.no", "Ulrik Udir", "Nasjonal leser (Utdanningsdirektoratet)", "home:national"),
 ]
+
+# The other four working groups' leaders (Østfold's is a persona above): each region ranks only when its leader sends
+# the ranking, so these log in too. Every other demo user in a seat also has the password ``demo``.
+REGION_SLUGS = {
+    "Østfold": "ostfold",
+    "Buskerud": "buskerud",
+    "Oslo": "oslo",
+    "Romerike og Hadeland": "romerike",
+    "Follo og Vestområdet": "follo",
+}
+WORKING_GROUP_LEADERS = {
+    region: f"ag.{slug}.leder@demo.no" for region, slug in REGION_SLUGS.items() if region != "Østfold"
+}

@@ -5,13 +5,18 @@ letters, acceptance, payouts and the first reports.
 the year itself (``manage.py demo --until innstilling``).
 """
 
+import itertools
 import uuid
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from django.utils import timezone
 
 from dekomp.accounts.models import (
     BodyRole,
@@ -94,6 +99,19 @@ def _at(year: int, month: int, day: int, hour: int = 10) -> datetime:
     return datetime(year, month, day, hour, tzinfo=OSLO)
 
 
+@contextmanager
+def story_clock(at: datetime) -> Iterator[None]:
+    """Inside, the services' clock reads ``at`` (a second later at each reading), so what they record carries the
+    story's date, not the day the demo is loaded: the events' times, the letters' dates, acceptances and payouts.
+
+    Demo only. Every service reads the time through ``django.utils.timezone.now`` (and ``localdate``, which calls
+    it), and ``auto_now_add`` fields do too, so one patch dates them all; the activity record is written normally.
+    """
+    ticks = itertools.count()
+    with mock.patch.object(timezone, "now", lambda: at + timedelta(seconds=next(ticks))):
+        yield
+
+
 def clear_year(rounds: list[Round]) -> None:
     """Remove everything the year built on these rounds' reports (and its events), so the demo can be rebuilt."""
     for model, lookup in _CLEARED:
@@ -124,41 +142,48 @@ def _user(email: str) -> User:
 def build_recommendation(actors: DemoActors, round: Round) -> Recommendation:
     """Every working group ranks and submits; envelopes, the solver and an approved recommendation per scheme."""
     caseworker, secretariat = _user("saksbehandler@demo.no"), _user("sekretariat@demo.no")
-    for working_group in WorkingGroup.objects.filter(region__office=actors.office).order_by("pk"):
-        ranking = assessment.ranking_sync(round=round, working_group=working_group)
-        if not ranking.entries.exists():
-            continue
-        leader = (
-            WorkingGroupMembership.objects.filter(working_group=working_group, role=BodyRole.LEADER)
-            .select_related("user")
-            .first()
-        )
-        assessment.ranking_submit(by=leader.user, ranking=ranking)
-    for scheme in round.schemes.order_by("pk"):
-        if not round.needs_reports.filter(scheme=scheme, status="kontrollert").exists():
-            continue
-        allocation.envelopes_set(
-            by=caseworker,
+    # The groups send their rankings in the days before their deadline, one a day.
+    deadline = round.working_group_deadline or date(round.year, 4, 1)
+    groups = WorkingGroup.objects.filter(region__office=actors.office).order_by("pk")
+    for days_before, working_group in zip(itertools.count(6, -1), groups, strict=False):
+        with story_clock(_at(deadline.year, deadline.month, deadline.day, 14) - timedelta(days=days_before)):
+            ranking = assessment.ranking_sync(round=round, working_group=working_group)
+            if not ranking.entries.exists():
+                continue
+            leader = (
+                WorkingGroupMembership.objects.filter(working_group=working_group, role=BodyRole.LEADER)
+                .select_related("user")
+                .first()
+            )
+            assessment.ranking_submit(by=leader.user, ranking=ranking)
+    meeting_at = round.forum_meeting or _at(round.year, 4, 20)
+    with story_clock(meeting_at - timedelta(days=10)):
+        for scheme in round.schemes.order_by("pk"):
+            if not round.needs_reports.filter(scheme=scheme, status="kontrollert").exists():
+                continue
+            allocation.envelopes_set(
+                by=caseworker,
+                round=round,
+                scheme=scheme,
+                kind=KeyKind.STAFF,
+                method="largest_remainder",
+                source="Udir, Statistikkbanken: årsverk i skole og barnehage",
+                source_year=round.year - 1,
+            )
+            allocation.allocation_propose(by=caseworker, round=round, scheme=scheme, mode="rank_order")
+        recommendation = allocation.draft_recommendation(round=round)
+    with story_clock(meeting_at + timedelta(hours=3)):
+        voting = ForumMembership.objects.filter(forum=actors.forum, role__in=(BodyRole.MEMBER, BodyRole.LEADER))
+        meeting = allocation.meeting_record(
+            by=secretariat,
+            forum=actors.forum,
             round=round,
-            scheme=scheme,
-            kind=KeyKind.STAFF,
-            method="largest_remainder",
-            source="Udir, Statistikkbanken: årsverk i skole og barnehage",
-            source_year=round.year - 1,
+            held_at=meeting_at,
+            present=[m.user for m in voting.select_related("user")] + [secretariat],
+            is_consensus=True,
+            minutes="Forumet sluttet seg til prioriteringene fra arbeidsgruppene og fordelingen innenfor rammen.",
         )
-        allocation.allocation_propose(by=caseworker, round=round, scheme=scheme, mode="rank_order")
-    recommendation = allocation.draft_recommendation(round=round)
-    voting = ForumMembership.objects.filter(forum=actors.forum, role__in=(BodyRole.MEMBER, BodyRole.LEADER))
-    meeting = allocation.meeting_record(
-        by=secretariat,
-        forum=actors.forum,
-        round=round,
-        held_at=round.forum_meeting or _at(round.year, 4, 20),
-        present=[m.user for m in voting.select_related("user")] + [secretariat],
-        is_consensus=True,
-        minutes="Forumet sluttet seg til prioriteringene fra arbeidsgruppene og fordelingen innenfor rammen.",
-    )
-    approved = allocation.recommendation_approve(by=secretariat, recommendation=recommendation, meeting=meeting)
+        approved = allocation.recommendation_approve(by=secretariat, recommendation=recommendation, meeting=meeting)
     Round.objects.filter(pk=round.pk).update(status=RoundStatus.DECISION)
     round.refresh_from_db()
     return approved
@@ -196,22 +221,20 @@ NOT_YET_ACCEPTED = ("eier.nynorsk@demo.no", "privat@demo.no")
 def build_decisions(round: Round, recommendation: Recommendation) -> list[Decision]:
     """The caseworker prepares and makes the decisions, sends the letters; all but two owners accept."""
     caseworker = _user("saksbehandler@demo.no")
-    batch = decisions_services.decisions_prepare(by=caseworker, recommendation=recommendation, token=uuid.uuid4())
-    made = decisions_services.decisions_decide(by=caseworker, batch=batch, token=uuid.uuid4())
-    letters.letters_send(by=caseworker, batch=batch, token=uuid.uuid4())
+    # When it happens in the story: prepared and decided the week after the forum's meeting, letters a week later,
+    # the terms accepted over the next days.
+    with story_clock(_at(round.year, 4, 27)):
+        batch = decisions_services.decisions_prepare(by=caseworker, recommendation=recommendation, token=uuid.uuid4())
+    with story_clock(_at(round.year, 4, 28)):
+        made = decisions_services.decisions_decide(by=caseworker, batch=batch, token=uuid.uuid4())
+    with story_clock(_at(round.year, 5, 5)):
+        letters.letters_send(by=caseworker, batch=batch, token=uuid.uuid4())
     granted = [d for d in made if d.outcome != Outcome.REJECTED]
-    for decision in granted:
+    for days, decision in enumerate(granted):
         submitter = _submitter(decision.report.owner)
         if submitter.email not in NOT_YET_ACCEPTED:
-            letters.decision_accept(by=submitter, decision=decision)
-    # When it happened in the story: decided after the forum's meeting, letters a week later, accepted in May.
-    decided_at = _at(round.year, 4, 28)
-    Decision.objects.filter(batch=batch).update(decided_at=decided_at, letter_sent_at=_at(round.year, 5, 5))
-    Decision.objects.filter(batch=batch, accepted_at__isnull=False).update(accepted_at=_at(round.year, 5, 12))
-    DecisionBatch.objects.filter(pk=batch.pk).update(decided_at=decided_at, created_at=_at(round.year, 4, 27))
-    Recommendation.objects.filter(pk=recommendation.pk).update(
-        approved_at=round.forum_meeting or _at(round.year, 4, 20)
-    )
+            with story_clock(_at(round.year, 5, 7, 9) + timedelta(days=days % 10, hours=days % 7)):
+                letters.decision_accept(by=submitter, decision=decision)
     return made
 
 
@@ -225,19 +248,19 @@ def build_payouts(actors: DemoActors, round: Round) -> list[PayoutBatch]:
             organisation.save(update_fields=["bank_account"])
     batches = []
     for kind in (RecipientKind.OWNER, RecipientKind.PARTNER):
-        batch = payouts_services.payout_batch_create(
-            by=caseworker,
-            office=actors.office,
-            budget_year=round.first_budget_year,
-            recipient_kind=kind,
-            token=uuid.uuid4(),
-        )
-        payouts_services.payout_batch_export(by=caseworker, batch=batch, fmt="xlsx")
+        with story_clock(_at(round.year, 6, 9)):
+            batch = payouts_services.payout_batch_create(
+                by=caseworker,
+                office=actors.office,
+                budget_year=round.first_budget_year,
+                recipient_kind=kind,
+                token=uuid.uuid4(),
+            )
+        with story_clock(_at(round.year, 6, 10)):
+            payouts_services.payout_batch_export(by=caseworker, batch=batch, fmt="xlsx")
         batch.refresh_from_db()
-        batches.append(payouts_services.payout_batch_mark_paid(by=caseworker, batch=batch, version=batch.version))
-    PayoutBatch.objects.filter(pk__in=[b.pk for b in batches]).update(
-        created_at=_at(round.year, 6, 9), exported_at=_at(round.year, 6, 10), paid_at=_at(round.year, 6, 14)
-    )
+        with story_clock(_at(round.year, 6, 14)):
+            batches.append(payouts_services.payout_batch_mark_paid(by=caseworker, batch=batch, version=batch.version))
     return batches
 
 
@@ -254,7 +277,9 @@ def build_reports(round: Round) -> list[RecipientReport]:
     owners = [
         r for r in reports.order_by("line__decision__number", "pk") if r.recipient_id == r.line.decision.report.owner_id
     ]
-    for report, share in zip(owners[:2], (Decimal(1), Decimal("0.85")), strict=False):
+    # Sent in this autumn, before the demo's today (the new round has been open for five weeks).
+    days = (_at(round.year, 11, 12), _at(round.year, 11, 18, 13))
+    for report, share, sent_at in zip(owners[:2], (Decimal(1), Decimal("0.85")), days, strict=False):
         used = (report.line.amount * share).quantize(Decimal(1))
         needs_report = report.line.decision.report
         data = ReportInput(
@@ -271,11 +296,12 @@ def build_reports(round: Round) -> list[RecipientReport]:
             used=used,
             egenandel_documented=needs_report.scheme.required_egenandel(used) + 1000,
         )
-        sent.append(
-            reporting_services.report_submit(
-                by=_submitter(report.recipient), report=report, version=report.version, data=data
+        with story_clock(sent_at):
+            sent.append(
+                reporting_services.report_submit(
+                    by=_submitter(report.recipient), report=report, version=report.version, data=data
+                )
             )
-        )
     return sent
 
 

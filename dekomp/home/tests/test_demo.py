@@ -11,14 +11,14 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
-from dekomp.accounts.models import ForumMembership, OfficeMembership, OrganisationMembership, User
+from dekomp.accounts.models import BodyRole, ForumMembership, OfficeMembership, OrganisationMembership, User
 from dekomp.activity.models import Event
 from dekomp.activity.services import events_for
-from dekomp.home.demo.personas import DEMO_PASSWORD, PERSONAS
+from dekomp.home.demo.personas import DEMO_OFFICE_SLUG, DEMO_PASSWORD, PERSONAS, WORKING_GROUP_LEADERS
 from dekomp.needs.models import BudgetLine, ConfirmationStatus, CoOwner, NeedsReport, ReportPartner, Status, Submission
 from dekomp.needs.permissions import can_answer_as_co_owner, can_answer_as_partner, can_edit_report
 from dekomp.needs.services import submission_problems
-from dekomp.organisations.models import Organisation, OrganisationKind, Region, Unit, UnitKind
+from dekomp.organisations.models import Organisation, OrganisationKind, Region, Unit, UnitKind, WorkingGroup
 from dekomp.organisations.validators import clean_orgnr
 from dekomp.schemes.models import ActivityType, Round, RoundStatus, Theme
 
@@ -110,6 +110,59 @@ def test_demo_logins_command_lists_every_persona(capsys):
     call_command("demo_logins")
     out = capsys.readouterr().out
     assert all(persona.email in out for persona in PERSONAS)
+    assert all(email in out for email in WORKING_GROUP_LEADERS.values())
+
+
+def test_every_demo_user_logs_in_with_the_demo_password(demo):
+    """Whoever the demo shows (seats, contacts, submitters, history) can be tried: the password is ``demo``."""
+    users = list(User.objects.filter(is_demo=True))
+    assert len(users) > 60
+    refused = [user.email for user in users if not (user.is_active and user.check_password(DEMO_PASSWORD))]
+    assert not refused, refused
+
+
+def test_every_working_group_has_a_leader_who_logs_in_and_can_send_the_ranking(demo):
+    """Four of five regions could never rank when only Østfold's leader could log in."""
+    round_ = Round.objects.get(name=ROUND)
+    leaders = {}
+    for group in WorkingGroup.objects.filter(region__office__slug=DEMO_OFFICE_SLUG).select_related("region"):
+        [seat] = group.memberships.filter(role=BodyRole.LEADER).select_related("user")
+        leaders[group.region.name] = seat.user.email
+        client = Client()
+        assert client.login(email=seat.user.email, password=DEMO_PASSWORD), seat.user.email
+        board = client.get(reverse("assessment:board", args=[round_.pk, group.pk])).content.decode()
+        assert 'action="/prioritering/rangering/' in board and '/send/"' in board, group.name
+    assert leaders == {"Østfold": "arbeidsgruppeleder@demo.no", **WORKING_GROUP_LEADERS}
+
+
+def test_the_year_carries_its_story_dates(demo):
+    """Last year's events, letters, acceptances and payouts are dated in the story, not on the day of loading."""
+    import io
+
+    import pypdf
+
+    from dekomp.decisions.models import Decision, DecisionStatus
+    from dekomp.payouts.models import PayoutBatch
+    from dekomp.reporting.models import RecipientReport, ReportStatus
+
+    story_today = datetime(2026, 11, 22, tzinfo=OSLO)
+    assert Event.objects.filter(at__gte=story_today).count() == 0
+    decisions = Decision.objects.filter(report__round__name=EARLIER_ROUND)
+    for decision in decisions:
+        assert decision.decided_at.astimezone(OSLO).date() == date(2026, 4, 28)
+        assert decision.letter_sent_at.astimezone(OSLO).date() == date(2026, 5, 5)
+        assert [e.at.astimezone(OSLO).date() for e in events_for(decision).filter(verb="letter_sent")] == [
+            date(2026, 5, 5)
+        ]
+        if decision.status == DecisionStatus.ACCEPTED:
+            assert date(2026, 5, 7) <= decision.accepted_at.astimezone(OSLO).date() <= date(2026, 5, 31)
+    letter = decisions.order_by("number").first().letter
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(letter.read())).pages)
+    assert "5. mai 2026" in text
+    assert {b.paid_at.astimezone(OSLO).date() for b in PayoutBatch.objects.all()} == {date(2026, 6, 14)}
+    sent = RecipientReport.objects.filter(status=ReportStatus.SUBMITTED)
+    sent_at = [e.at.astimezone(OSLO).date() for r in sent for e in events_for(r).exclude(verb="expected")]
+    assert sent_at and all(date(2026, 11, 1) <= day < story_today.date() for day in sent_at)
 
 
 def test_demo_round_2027_is_open_with_frames_and_deadlines(demo):

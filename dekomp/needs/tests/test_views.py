@@ -114,6 +114,32 @@ def test_submit_receipt_and_pdf(owner_client, world, draft, django_capture_on_co
     assert "Behovsmeldingen er sendt inn" in receipt
     pdf = owner_client.get(reverse("needs:receipt_pdf", args=[draft.pk, 1]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    text = _pdf_text(pdf.content)
+    assert "lærere" in text and "laerere" not in text  # target groups by their labels, not their codes
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    import pypdf
+
+    return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_report_page_shows_its_target_groups_by_name(owner_client, draft):
+    NeedsReport.objects.filter(pk=draft.pk).update(target_groups=["ledere", "laerere"])
+    page = owner_client.get(reverse("needs:detail", args=[draft.pk])).content.decode()
+    assert '<dd data-testid="target-groups">lærere, ledere</dd>' in page
+    owner_client.post(reverse("set_language"), {"language": "en"})
+    english = owner_client.get(reverse("needs:detail", args=[draft.pk])).content.decode()
+    assert '<dd data-testid="target-groups">teachers, leaders</dd>' in english
+
+
+def test_the_versions_page_names_target_groups(owner_client, world, draft):
+    from dekomp.needs import snapshot
+
+    changes = snapshot.diff({"target_groups": ["laerere"]}, {"target_groups": ["laerere", "ppt"]})
+    assert changes[0]["lines"] == [{"is_added": True, "text": "PP-tjenesten"}]
 
 
 def test_other_owner_cannot_see_or_change_by_guessing_ids(client, world, draft):

@@ -11,7 +11,6 @@ from dekomp.home.demo.year import STAGES, build_year, clear_year
 from dekomp.organisations.models import Organisation, Unit
 from dekomp.schemes.models import Round
 
-
 DEMO_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
