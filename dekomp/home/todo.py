@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from dekomp.accounts.models import BodyRole
 from dekomp.assessment.models import Ranking
 from dekomp.decisions.models import Decision, DecisionStatus
-from dekomp.needs.models import Status
+from dekomp.needs.models import ConfirmationStatus, Status
 from dekomp.organisations.models import Forum, Organisation, Region, Unit, WorkingGroup
 from dekomp.reporting.models import RecipientReport, ReportStatus
 from dekomp.schemes.models import Round, RoundStatus
@@ -69,6 +69,7 @@ def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, r
                     )
                 )
             continue
+        items += _declined(report)
         if report.status == "returnert":
             items.append(
                 TodoItem(
@@ -78,14 +79,11 @@ def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, r
                 )
             )
         elif report.status == "utkast":
-            waiting = [p.organisation.name for p in report.partner_links.all() if p.status == "venter"]
-            declined = [p.organisation.name for p in report.partner_links.all() if p.status == "avslatt"]
-            if declined:
-                text = _("«%(title)s»: %(names)s har avslått å være partner.") % {
-                    "title": report.title,
-                    "names": ", ".join(declined),
-                }
-            elif waiting:
+            links = [*report.partner_links.all(), *report.co_owner_links.all()]
+            if any(link.status == ConfirmationStatus.DECLINED for link in links):
+                continue  # the declines above say what to do first
+            waiting = [link.organisation.name for link in links if link.status == ConfirmationStatus.PENDING]
+            if waiting:
                 text = _("«%(title)s» venter på bekreftelse fra %(names)s.") % {
                     "title": report.title,
                     "names": ", ".join(waiting),
@@ -93,6 +91,24 @@ def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, r
             else:
                 text = _("«%(title)s» er et utkast. Gjør det ferdig og send inn.") % {"title": report.title}
             items.append(TodoItem(text, url=url))
+    return items
+
+
+def _declined(report) -> list[TodoItem]:
+    """A partner or co-owner that declined a report still being written: who, why, and the step to change it."""
+    if not report.is_editable:
+        return []
+    items = []
+    for link in report.partner_links.all():
+        if link.status == ConfirmationStatus.DECLINED:
+            text = _("«%(title)s»: %(name)s har avslått å være partner: «%(reason)s». Endre partnerne.")
+            values = {"title": report.title, "name": link.organisation.name, "reason": link.comment}
+            items.append(TodoItem(text % values, url=reverse("needs:edit", args=[report.pk, "partnere"])))
+    for link in report.co_owner_links.all():
+        if link.status == ConfirmationStatus.DECLINED:
+            text = _("«%(title)s»: %(name)s har avslått å være medeier: «%(reason)s». Endre medeierne.")
+            values = {"title": report.title, "name": link.organisation.name, "reason": link.comment}
+            items.append(TodoItem(text % values, url=reverse("needs:edit", args=[report.pk, "grunnlag"])))
     return items
 
 
@@ -238,7 +254,21 @@ def for_recipient(*, organisation: Organisation, letters: list, reports) -> list
                     url=reverse("decisions:accept", args=[row.decision.pk]),
                 )
             )
+    for report in [*reports.overdue, *reports.due]:
+        if report.status == ReportStatus.MORE_REQUESTED:
+            items.append(
+                TodoItem(
+                    _(
+                        "Statsforvalteren ber om mer informasjon i rapporten for %(year)s om «%(title)s». Rett den "
+                        "og send den inn på nytt."
+                    )
+                    % {"year": report.budget_year, "title": report.line.decision.report.title},
+                    url=reverse("reporting:edit", args=[report.pk]),
+                )
+            )
     for report in reports.overdue:
+        if report.status == ReportStatus.MORE_REQUESTED:
+            continue
         items.append(
             TodoItem(
                 _("Rapporten for %(year)s om «%(title)s» skulle vært sendt inn %(deadline)s.")
@@ -251,6 +281,8 @@ def for_recipient(*, organisation: Organisation, letters: list, reports) -> list
             )
         )
     for report in reports.due:
+        if report.status == ReportStatus.MORE_REQUESTED:
+            continue
         items.append(
             TodoItem(
                 _("Send inn rapporten for %(year)s om «%(title)s» innen %(deadline)s.")
