@@ -33,6 +33,7 @@ VERBS: dict[str, Promise] = {
     "ranking_assessed": _("vurderte beløp"),
     "ranking_submitted": _("sendte prioriteringen til forumet"),
     "ranking_reopened": _("åpnet prioriteringen igjen"),
+    "reminded_ranking_deadline": _("minnet arbeidsgruppen på fristen for prioriteringen"),
     "member_commented": _("kommenterte"),
     "reassigned": _("flyttet til en annen arbeidsgruppe"),
     "interest_declared": _("oppga en tilknytning"),
@@ -44,6 +45,7 @@ VERBS: dict[str, Promise] = {
     "recommendation_approved": _("vedtok innstillingen"),
     "recommendation_new_version": _("laget en ny versjon av innstillingen"),
     "meeting_recorded": _("registrerte et møte"),
+    "reminded_forum_meeting": _("minnet forumet på møtet"),
     "voted": _("stemte"),
     "plan_uploaded": _("lastet opp langsiktig plan"),
     # Decisions
@@ -104,6 +106,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "recipients": _("mottakere"),
     "decisions": _("vedtak"),
     "meeting": _("møte"),
+    "user": _("mottaker"),
+    "forum": _("forum"),
     "scheme": _("ordning"),
     "appeal": _("klage"),
 }

@@ -2,17 +2,20 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate, localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dekomp.accounts.models import BodyRole
+from dekomp.allocation.services import MEETING_REMINDER_DAYS
 from dekomp.assessment.models import Ranking
+from dekomp.assessment.services import RANKING_REMINDER_DAYS
 from dekomp.decisions.models import Decision, DecisionStatus
 from dekomp.needs.models import ConfirmationStatus, Status
 from dekomp.organisations.models import Forum, Organisation, Region, Unit, WorkingGroup
@@ -143,8 +146,32 @@ class RoundToRank:
         return bool(self.ranking and self.ranking.is_locked)
 
 
-def for_working_group(*, working_group: WorkingGroup, rankings: list[RoundToRank]) -> list[TodoItem]:
+def _ranking_deadline(round: Round, today: date) -> str | None:
+    """The days left to the ranking deadline once it is near (the reminder's window), or that it has passed."""
+    deadline = round.working_group_deadline
+    if deadline is None:
+        return None
+    days = (deadline - today).days
+    values = {"round": round.name, "days": days, "deadline": date_format(deadline, "DATE_FORMAT")}
+    if days < 0:
+        return _("%(round)s: fristen for prioriteringen gikk ut %(deadline)s.") % values
+    if days == 0:
+        return _("%(round)s: fristen for prioriteringen er i dag.") % values
+    if days <= RANKING_REMINDER_DAYS:
+        text = ngettext(
+            "%(round)s: %(days)d dag igjen til fristen for prioriteringen (%(deadline)s).",
+            "%(round)s: %(days)d dager igjen til fristen for prioriteringen (%(deadline)s).",
+            days,
+        )
+        return text % values
+    return None
+
+
+def for_working_group(
+    *, working_group: WorkingGroup, rankings: list[RoundToRank], today: date | None = None
+) -> list[TodoItem]:
     """A missing leader, and per round in ranking the reports to rank before the deadline (or that it is sent)."""
+    today = today or localdate()
     items = []
     if not any(seat.role == BodyRole.LEADER for seat in working_group.memberships.all()):
         items.append(TodoItem(_("Arbeidsgruppen har ingen leder. Statsforvalteren må utnevne en.")))
@@ -169,23 +196,43 @@ def for_working_group(*, working_group: WorkingGroup, rankings: list[RoundToRank
                 item.count,
             )
         items.append(TodoItem(text % values, url=url))
+        near = _ranking_deadline(item.round, today)
+        if near:
+            items.append(TodoItem(near, url=url))
     if not rankings:
         items.append(TodoItem(_("Ingen behovsmeldinger å prioritere ennå."), is_done=True))
     return items
 
 
-def for_forum(*, forum: Forum, rounds: list | tuple = ()) -> list[TodoItem]:
-    """A missing leader, and per round the next meeting and how many working groups have sent their ranking."""
+def for_forum(*, forum: Forum, rounds: list | tuple = (), today: date | None = None) -> list[TodoItem]:
+    """A missing leader, and per round the next meeting (with the days left once it is near) and how many working
+    groups have sent their ranking."""
+    today = today or localdate()
     items = []
     if not any(seat.role == BodyRole.LEADER for seat in forum.memberships.all()):
         items.append(TodoItem(_("Forumet har ingen leder.")))
     for item in rounds:
         url = reverse("allocation:workspace", args=[forum.pk, item.round.pk])
         if item.round.forum_meeting:
-            text = _("%(round)s: neste møte i forumet er %(meeting)s.") % {
+            days = (localdate(item.round.forum_meeting) - today).days
+            values = {
                 "round": item.round.name,
+                "days": days,
                 "meeting": date_format(localtime(item.round.forum_meeting), "DATETIME_FORMAT"),
             }
+            if days == 0:
+                text = _("%(round)s: forumet har møte i dag, %(meeting)s.") % values
+            elif 0 < days <= MEETING_REMINDER_DAYS:
+                text = (
+                    ngettext(
+                        "%(round)s: %(days)d dag igjen til møtet i forumet, %(meeting)s.",
+                        "%(round)s: %(days)d dager igjen til møtet i forumet, %(meeting)s.",
+                        days,
+                    )
+                    % values
+                )
+            else:
+                text = _("%(round)s: neste møte i forumet er %(meeting)s.") % values
             items.append(TodoItem(text, url=url))
         text = ngettext(
             "%(round)s: %(submitted)d av %(count)d arbeidsgruppe har sendt prioriteringen.",
