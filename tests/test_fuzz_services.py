@@ -720,6 +720,32 @@ def _(w, c):
     return args(by=actors(w, "wg_member"), report=ranked(w, c), reason=TEXT)
 
 
+def deadlines_world(w: World) -> dict:
+    """The persona round in ranking with its report checked, the ranking deadline and the forum meeting this week."""
+    from django.utils import timezone
+
+    from dekomp.needs.models import NeedsReport, Status
+    from dekomp.schemes.models import Round, RoundStatus
+
+    NeedsReport.objects.filter(pk=w.report.pk).update(status=Status.CHECKED)
+    Round.objects.filter(pk=w.round.pk).update(
+        status=RoundStatus.ASSESSMENT,
+        working_group_deadline=timezone.localdate() + timedelta(days=3),
+        forum_meeting=timezone.now() + timedelta(days=2),
+    )
+    return {}
+
+
+# The daily job's clock: the days around the deadlines (where it sends), and any plausible day.
+def reminder_days() -> st.SearchStrategy:
+    return st.one_of(st.dates(date.today() - timedelta(days=10), date.today() + timedelta(days=10)), PLAUSIBLE_DAYS)
+
+
+@fuzz("ranking_reminders_send", deadlines_world, examples=20)
+def _(w, c):
+    return args(today=reminder_days())
+
+
 # --- allocation
 
 
@@ -831,6 +857,11 @@ def approved_world(w: World) -> dict:
 @fuzz("recommendation_new_version", approved_world)
 def _(w, c):
     return args(by=actors(w, "secretariat"), recommendation=objects(c["approved"], c["recommendation"]))
+
+
+@fuzz("meeting_reminders_send", deadlines_world, examples=20)
+def _(w, c):
+    return args(today=reminder_days())
 
 
 # --- decisions, letters, appeals

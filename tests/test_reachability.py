@@ -67,13 +67,15 @@ VISITS_PER_PATTERN = 3
 TODO_ACTIONS: dict[str, tuple[str, set[tuple[str, str]]]] = {
     "confirm_co_owner": ("needs:detail", {("needs:co_owner_answer", "POST")}),
     "fix_returned": ("needs:detail", {("needs:edit", "GET")}),
-    "partner_declined": ("needs:detail", {("needs:edit", "GET")}),
+    "partner_declined": ("needs:edit", set()),  # straight to the step where the partners are changed
+    "co_owner_declined": ("needs:edit", set()),
     "waiting_for_partner": ("needs:detail", {("needs:edit", "GET")}),
     "finish_draft": ("needs:detail", {("needs:edit", "GET")}),
     "confirm_partner": ("needs:detail", {("needs:partner_answer", "POST")}),
     "rank": ("assessment:board", {("assessment:move", "POST")}),
     "ranking_under_way": ("assessment:board", set()),
     "ranking_sent": ("assessment:board", set()),
+    "ranking_deadline": ("assessment:board", {("assessment:move", "POST")}),
     "forum_meeting": ("allocation:workspace", set()),
     "rankings_received": ("allocation:workspace", set()),
     "check_reports": ("needs:round_list", {("needs:round_list", "POST"), ("needs:check", "POST")}),

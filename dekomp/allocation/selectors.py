@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,6 @@ from .models import (
     RecommendationStatus,
     Vote,
 )
-from .services import recommendation_totals
 
 ZERO = Decimal(0)
 # The round statuses in which the forum works towards its recommendation (shown on the forum's home).
@@ -725,3 +724,11 @@ def recommendation_summary(recommendation: Recommendation) -> RecommendationSumm
     return RecommendationSummary(
         measures=measures, total=sum((amount for *_key, amount in per_year), ZERO), per_year=per_year
     )
+
+
+def recommendation_totals(recommendation: Recommendation) -> dict[tuple[int, int], Decimal]:
+    """(scheme id, budget year) → the recommended total (one query)."""
+    return {
+        (row["report__scheme_id"], row["budget_year"]): row["total"]
+        for row in recommendation.lines.values("report__scheme_id", "budget_year").annotate(total=Sum("amount"))
+    }

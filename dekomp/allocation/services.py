@@ -2,15 +2,18 @@
 meetings, votes and approval."""
 
 from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dekomp.accounts.models import User
+from dekomp.accounts.models import ForumMembership, User
+from dekomp.activity import notify
 from dekomp.activity.services import record
 from dekomp.assessment.models import RankingEntry
 from dekomp.assessment.services import ranking_sync
@@ -36,6 +39,7 @@ from .models import (
     VoteChoice,
 )
 from .permissions import can_change_recommendation, can_keep_minutes, can_set_envelopes, can_vote
+from .selectors import FORUM_ROUND_STATUSES, recommendation_totals
 
 
 def _fmt(amount: Decimal | int) -> str:
@@ -398,14 +402,6 @@ def vote_cast(*, by: User, meeting: Meeting, choice: str, report: NeedsReport | 
     return vote
 
 
-def recommendation_totals(recommendation: Recommendation) -> dict[tuple[int, int], Decimal]:
-    """(scheme id, budget year) → the recommended total (one query)."""
-    return {
-        (row["report__scheme_id"], row["budget_year"]): row["total"]
-        for row in recommendation.lines.values("report__scheme_id", "budget_year").annotate(total=Sum("amount"))
-    }
-
-
 @transaction.atomic
 def recommendation_approve(*, by: User, recommendation: Recommendation, meeting: Meeting) -> Recommendation:
     """Approve the recommendation at a meeting: within every frame, and by consensus or a majority of the votes."""
@@ -472,3 +468,52 @@ def recommendation_new_version(*, by: User, recommendation: Recommendation) -> R
     draft = draft_recommendation(round=recommendation.round)
     record(actor=by, verb="recommendation_new_version", target=draft, changes={"from": recommendation.number})
     return draft
+
+
+# ---------------------------------------------------------------------------------------------- reminders
+
+MEETING_REMINDER_DAYS = 7  # the forum's seats are reminded this many days before the meeting (or later)
+MEETING_REMINDER = "forum_meeting"
+
+
+def meeting_reminders_send(*, today: date) -> int:
+    """Remind everyone seated in the office's forums of the round's forum meeting, from seven days before to the day.
+
+    Once per person and round: the notice record (``notify.claim``, its own transaction per person) stops a second
+    run, or two at once. Anyone without an e-mail address is left out. Returns how many were sent.
+    """
+    from .tasks import send_meeting_reminder
+
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    end = timezone.make_aware(datetime.combine(today + timedelta(days=MEETING_REMINDER_DAYS + 1), time.min))
+    rounds = Round.objects.filter(
+        status__in=FORUM_ROUND_STATUSES, forum_meeting__gte=start, forum_meeting__lt=end
+    ).order_by("forum_meeting", "pk")
+    seats = ForumMembership.objects.filter(user__is_active=True).select_related("user")
+    sent = 0
+    for round in rounds:
+        days = (timezone.localdate(round.forum_meeting) - today).days
+        already = notify.claimed(kind=MEETING_REMINDER, target=round)
+        forums = (
+            Forum.objects.filter(office=round.office_id)
+            .prefetch_related(Prefetch("memberships", queryset=seats))
+            .order_by("pk")
+        )
+        for forum in forums:
+            for seat in forum.memberships.all():
+                if seat.user_id in already or not seat.user.email:
+                    continue
+                with transaction.atomic():
+                    notice = notify.claim(kind=MEETING_REMINDER, user=seat.user, target=round)
+                    if notice is None:
+                        continue  # another run sent it a moment ago
+                    record(
+                        actor=None,
+                        verb="reminded_forum_meeting",
+                        target=round,
+                        changes={"user": seat.user_id, "forum": forum.pk},
+                    )
+                    transaction.on_commit(partial(send_meeting_reminder.enqueue, notice.pk, forum.pk, days))
+                already.add(seat.user_id)
+                sent += 1
+    return sent

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dekomp.activity.forms import JobTokenForm
 from dekomp.activity.jobs import finished_files, job_start
+from dekomp.activity.permissions import can_follow_job
 from dekomp.core.exports import xlsx_response
 from dekomp.core.forms import add_domain_errors
 from dekomp.needs.models import NeedsReport
@@ -181,7 +182,8 @@ def _render_workspace(
     # Each version's PDF button has its own token; the newest PDF made for a version is offered beside it.
     made = finished_files(kind=PDF_JOB, office_id=forum.office_id, key="recommendation")
     for version in ws.versions:
-        version.pdf_token, version.pdf_job = uuid.uuid4(), made.get(version.pk)
+        job = made.get(version.pk)
+        version.pdf_token, version.pdf_job = uuid.uuid4(), job if job and can_follow_job(user, job) else None
     return render(
         request,
         "allocation/workspace.html",
