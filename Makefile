@@ -118,9 +118,10 @@ makemessages: $(STAMPS)/venv ## Extract interface strings into the .po files
 	cd dekomp && ../$(BIN)/python ../manage.py makemessages -l nb -l nn -l en --no-obsolete --add-location file
 
 .PHONY: bench
-bench: $(STAMPS)/venv ## Time the solver and the year's heavy steps (writes bench/results/)
+bench: $(STAMPS)/venv ## Time the solver, the year's heavy steps and a round's letters (writes bench/results/)
 	$(BIN)/python bench/solver_bench.py
 	$(BIN)/python bench/year_bench.py
+	$(BIN)/python bench/letters_bench.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules, copied assets and the SQLite database

@@ -37,8 +37,12 @@ def _job(world):
         back_url="/",
         parameters={"round": world.round.pk},
     )
+    from dekomp.activity.jobs import job_store_file
+
+    job_store_file(job, name="innstilling.pdf", content=b"%PDF-1.7\n")
     return job
 
 
 # A job's progress: whoever started it and the staff of its office; nobody at another office.
 CASES["jobs:detail"] = Case(lambda w: [_job(w).pk], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)})
+CASES["jobs:file"] = Case(lambda w: [_job(w).pk], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)})

@@ -40,8 +40,18 @@ CASES: dict[str, Case] = {
     "payouts:release": Case(lambda w: [_held(w).pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF)}),
     # No version posted: back to the batch with a message, nothing removed.
     "payouts:remove": Case(lambda w: [_held(w).pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}),
-    "payouts:export": Case(lambda w: [_batch(w).pk, "csv"], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
-    "payouts:mark_paid": Case(lambda w: [_batch(w).pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}),
+    # The summary to confirm the export; the confirmation exports (back to the batch page).
+    "payouts:export_confirm": Case(
+        lambda w: [_batch(w).pk], {"GET": only(*OFFICE_STAFF), "POST": only(*OFFICE_STAFF, ok=302)}
+    ),
+    # A draft batch is exported on its confirmation page first: the download link sends the office there.
+    "payouts:export": Case(
+        lambda w: [_batch(w).pk, "csv"], {"GET": only(*OFFICE_STAFF, ok=302), "POST": logged_in(405)}
+    ),
+    # The summary to confirm; no version posted: back to the batch with a message.
+    "payouts:mark_paid": Case(
+        lambda w: [_batch(w).pk], {"GET": only(*OFFICE_STAFF), "POST": only(*OFFICE_STAFF, ok=302)}
+    ),
     "payouts:ledger": Case(
         lambda w: [w.office.slug], {"GET": only("national_reader", *OFFICE_STAFF), "POST": logged_in(405)}
     ),

@@ -301,6 +301,8 @@ def test_fifty_concurrent_submissions_decisions_and_payments():
         "decision_prepared": 4,
         "decisions_decided": 1,
         "decision_decided": 4,
+        # Deciding moves its round on to «vedtak», once however many clicks.
+        "round_status": 1,
         "decision_changed": 3 + 4,
         "payout_batch_created": 1,
         "payout_batch_paid": 1,

@@ -720,6 +720,32 @@ def _(w, c):
     return args(by=actors(w, "wg_member"), report=ranked(w, c), reason=TEXT)
 
 
+def deadlines_world(w: World) -> dict:
+    """The persona round in ranking with its report checked, the ranking deadline and the forum meeting this week."""
+    from django.utils import timezone
+
+    from dekomp.needs.models import NeedsReport, Status
+    from dekomp.schemes.models import Round, RoundStatus
+
+    NeedsReport.objects.filter(pk=w.report.pk).update(status=Status.CHECKED)
+    Round.objects.filter(pk=w.round.pk).update(
+        status=RoundStatus.ASSESSMENT,
+        working_group_deadline=timezone.localdate() + timedelta(days=3),
+        forum_meeting=timezone.now() + timedelta(days=2),
+    )
+    return {}
+
+
+# The daily job's clock: the days around the deadlines (where it sends), and any plausible day.
+def reminder_days() -> st.SearchStrategy:
+    return st.one_of(st.dates(date.today() - timedelta(days=10), date.today() + timedelta(days=10)), PLAUSIBLE_DAYS)
+
+
+@fuzz("ranking_reminders_send", deadlines_world, examples=20)
+def _(w, c):
+    return args(today=reminder_days())
+
+
 # --- allocation
 
 
@@ -831,6 +857,11 @@ def approved_world(w: World) -> dict:
 @fuzz("recommendation_new_version", approved_world)
 def _(w, c):
     return args(by=actors(w, "secretariat"), recommendation=objects(c["approved"], c["recommendation"]))
+
+
+@fuzz("meeting_reminders_send", deadlines_world, examples=20)
+def _(w, c):
+    return args(today=reminder_days())
 
 
 # --- decisions, letters, appeals
@@ -1143,7 +1174,8 @@ def invariants() -> list[str]:
     from dekomp.decisions.models import DecisionLine
     from dekomp.needs.models import BudgetLine, NeedsReport
     from dekomp.payouts.models import Payout
-    from dekomp.schemes.models import Frame
+    from dekomp.schemes.commitments import money_for_office
+    from dekomp.schemes.models import Round
 
     broken = []
     for row in RankingEntry.objects.values("ranking").annotate(n=Count("pk"), lo=Min("position"), hi=Max("position")):
@@ -1164,10 +1196,16 @@ def invariants() -> list[str]:
         broken.append("a payout differs from its decision line")
     if NeedsReport.objects.filter(version__lt=1).exists():
         broken.append("a needs report's version is below 1")
-    frames = {(f.round_id, f.scheme_id, f.budget_year): f.amount for f in Frame.objects.all()}
+    # The envelopes split what the round may divide: the frame that counts for the year less what other rounds bind
+    # (schemes.commitments, the one source of money).
+    rounds = Round.objects.in_bulk(Envelope.objects.values_list("round", flat=True))
+    books = {}
     for row in Envelope.objects.values("round", "scheme", "budget_year").annotate(total=Sum("amount")):
-        if row["total"] != frames.get((row["round"], row["scheme"], row["budget_year"])):
-            broken.append(f"envelopes of {row} do not add up to the frame")
+        round = rounds[row["round"]]
+        books.setdefault(round.office_id, money_for_office(round.office))
+        cell = books[round.office_id].get(row["scheme"], row["budget_year"])
+        if row["total"] != max(cell.available_to(round), Decimal(0)):
+            broken.append(f"envelopes of {row} do not add up to the frame less what other rounds bind")
     return broken
 
 
@@ -1594,6 +1632,9 @@ def _export_world(w: World):
     NeedsReport.objects.update(title=INJECTED)
     pm._recommendation(w)
     batch = mp._batch(w)
+    from dekomp.payouts.services import payout_batch_export
+
+    payout_batch_export(by=w.users["caseworker"], batch=batch, fmt="xlsx")  # the office's confirmed export
     published = __import__("tests.matrix_public", fromlist=["x"])._published_round(w)
     record(actor=w.users["caseworker"], verb="returned", target=w.report, comment="-2+3 og \tTab")
     return batch, published

@@ -275,8 +275,9 @@ MATRIX: dict[str, Case] = {
     "allocation:new_version": Case(
         lambda w: [_recommendation(w).pk], {"GET": logged_in(405), "POST": only("secretariat", ok=302)}
     ),
+    # Starts the worker's PDF job (no token posted: back to the workspace with a message).
     "allocation:pdf": Case(
-        lambda w: [_recommendation(w).pk], {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)}
+        lambda w: [_recommendation(w).pk], {"GET": logged_in(405), "POST": only("forum_member", *OFFICE_STAFF, ok=302)}
     ),
     "allocation:xlsx": Case(
         lambda w: [_recommendation(w).pk], {"GET": only("forum_member", *OFFICE_STAFF), "POST": logged_in(405)}

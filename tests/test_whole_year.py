@@ -146,6 +146,7 @@ def test_a_whole_year_on_the_demo_round(demo_round, mailoutbox, django_capture_o
             for line in lines.filter(budget_year=year).select_related("recipient", "decision__report__round")
             if (line.recipient_id == line.decision.report.owner_id) == (kind == RecipientKind.OWNER)
         }
+        _ok(office_client.post(reverse("payouts:export_confirm", args=[payout_batch.pk])))
         csv_rows = list(
             csv.reader(
                 io.StringIO(

@@ -26,3 +26,9 @@ class LogFilterForm(DesignsystemetFormMixin, forms.Form):
         if not self.is_valid():
             return {"verb": "", "actor_id": None}
         return {"verb": self.cleaned_data["handling"], "actor_id": self.cleaned_data["utfort_av"]}
+
+
+class JobTokenForm(forms.Form):
+    """Start a background job; the hidden token makes a double click start it once."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)

@@ -60,6 +60,15 @@ def latest_job(*, kind: str, office_id: int, **parameters: object) -> Job | None
     return jobs.order_by("-created_at", "-pk").first()
 
 
+def finished_files(*, kind: str, office_id: int, key: str) -> dict[object, Job]:
+    """The newest finished job with a file per value of ``parameters[key]``, for the pages that offer the files."""
+    jobs = Job.objects.filter(kind=kind, office_id=office_id, status=JobStatus.DONE).exclude(file="")
+    newest: dict[object, Job] = {}
+    for job in jobs.order_by("created_at", "pk"):
+        newest[job.parameters.get(key)] = job
+    return newest
+
+
 def job_running(job: Job, *, total: int | None = None) -> None:
     """The worker has started the job (and knows how many items it has)."""
     values: dict = {"status": JobStatus.RUNNING, "started_at": timezone.now()}
@@ -79,6 +88,15 @@ def job_item_failed(job: Job, *, label: str, error: str) -> None:
         locked = Job.objects.select_for_update().get(pk=job.pk)
         locked.failures = [*locked.failures, {"label": label[:300], "error": error[:1000]}]
         locked.save(update_fields=["failures"])
+
+
+def job_store_file(job: Job, *, name: str, content: bytes) -> None:
+    """Keep the file the job made, under the name it is downloaded as."""
+    from django.core.files.base import ContentFile
+
+    job.file.save(name, ContentFile(content), save=False)
+    job.file_name = name[:200]
+    Job.objects.filter(pk=job.pk).update(file=job.file.name, file_name=job.file_name)
 
 
 def job_finish(job: Job, *, result_url: str = "", error: str = "") -> Job:

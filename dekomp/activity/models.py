@@ -127,6 +127,9 @@ class Job(models.Model):
     error = models.TextField(blank=True)
     back_url = models.CharField(max_length=300, blank=True)
     result_url = models.CharField(max_length=300, blank=True)
+    # A file the job made (a PDF, a workbook), downloaded from the job's page by those who follow the job.
+    file = models.FileField(upload_to="jobber/%Y/", max_length=300, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -147,3 +150,30 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * (self.done + len(self.failures)) / self.total) if self.total else 100
+
+
+class Notice(models.Model):
+    """A notification sent to one person once: its kind and what it is about (a round, a report).
+
+    The unique row is the record that a daily run (``dekomp.activity.notify.claim``) has sent it, so a second run,
+    or two at once, never sends it again.
+    """
+
+    kind = models.CharField(_("type"), max_length=40)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices", verbose_name=_("mottaker")
+    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    sent_at = models.DateTimeField(_("sendt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("varsel")
+        verbose_name_plural = _("varsler")
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "user", "target_type", "target_id"], name="notice_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target_type_id}:{self.target_id} → {self.user_id}"

@@ -8,4 +8,5 @@ app_name = "jobs"
 
 urlpatterns = [
     path("<int:pk>/", views_jobs.job_detail, name="detail"),
+    path("<int:pk>/fil/", views_jobs.job_file, name="file"),
 ]

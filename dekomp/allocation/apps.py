@@ -9,15 +9,18 @@ class AllocationConfig(AppConfig):
     verbose_name = _("Fordeling og innstilling")
 
     def ready(self) -> None:
-        from dekomp.activity.verbs import register_value_labels
+        # The round's workflow asks each stage what a move leaves undone (dekomp.schemes.workflow).
         from dekomp.schemes.workflow import register
+
+        from .selectors import round_outstanding
+
+        register(round_outstanding)
+
+        from dekomp.activity.verbs import register_value_labels
 
         from .forms import ProposeForm
         from .models import ApportionmentMethod, KeyKind
-        from .selectors import round_outstanding
 
-        # The round's workflow asks each stage what a move leaves undone (dekomp.schemes.workflow).
-        register(round_outstanding)
         # The envelopes and the solver's runs are recorded on the round: the log shows their codes by name.
         register_value_labels("kind", KeyKind.choices)
         register_value_labels("method", ApportionmentMethod.choices)

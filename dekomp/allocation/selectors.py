@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,8 @@ from dekomp.core.exports import Sheet
 from dekomp.core.formatting import format_nok
 from dekomp.needs.models import BudgetLine, NeedsReport
 from dekomp.organisations.models import PARTNER_KINDS, Forum, Region, WorkingGroup
-from dekomp.schemes.commitments import committed_by_other_rounds
-from dekomp.schemes.models import Frame, Round, RoundStatus, Scheme
+from dekomp.schemes.commitments import money_for_office
+from dekomp.schemes.models import Round, RoundStatus, Scheme
 from dekomp.schemes.workflow import Outstanding
 
 from .apportionment import apportion
@@ -57,7 +57,11 @@ class EnvelopeRow:
 
 @dataclass
 class EnvelopesPage:
-    """A scheme's frames, the regions' envelopes per year, the key behind them and the latest solver runs."""
+    """A scheme's frames, the regions' envelopes per year, the key behind them and the latest solver runs.
+
+    ``committed`` is what other rounds' decisions bind in each year; the frames and commitments come from
+    ``schemes.commitments.money_for_office``.
+    """
 
     round: Round
     scheme: Scheme
@@ -76,8 +80,13 @@ class EnvelopesPage:
 
     @property
     def free(self) -> list[Decimal | None]:
-        """Per year, what the envelopes split: the frame less what other rounds' decisions already commit."""
+        """Per year, what the envelopes split: the frame less what other rounds' decisions bind (never below 0)."""
         return [None if f is None else max(f - c, ZERO) for f, c in zip(self.frames, self.committed, strict=True)]
+
+    @property
+    def cells(self) -> list[tuple[int, Decimal | None, Decimal, Decimal | None]]:
+        """Per year: the year, its frame, what other rounds bind and what the envelopes split."""
+        return list(zip(self.years, self.frames, self.committed, self.free, strict=True))
 
     @property
     def committed_total(self) -> Decimal:
@@ -110,8 +119,10 @@ class EnvelopesPage:
 
 def envelopes_page(*, round: Round, scheme: Scheme) -> EnvelopesPage:
     """Everything the envelopes page shows for one scheme in a round (a fixed number of queries)."""
-    frames = dict(Frame.objects.filter(round=round, scheme=scheme).values_list("budget_year", "amount"))
-    committed = committed_by_other_rounds(round=round, scheme=scheme)
+    money = money_for_office(round.office)
+    cells = {year: money.get(scheme, year) for year in round.budget_years}
+    frames = {year: cell.frame for year, cell in cells.items() if cell.has_frame}
+    committed = {year: cell.committed_by_others(round) for year, cell in cells.items()}
     years = sorted(frames) or list(round.budget_years)
     regions = list(Region.objects.filter(office_id=round.office_id, working_group__isnull=False).order_by("name"))
     envelopes = {(e.region_id, e.budget_year): e for e in Envelope.objects.filter(round=round, scheme=scheme)}
@@ -248,15 +259,19 @@ class ReportRow:
 
 @dataclass
 class FrameRow:
+    """One budget year of a scheme: the frame, what other rounds bind, and the recommendation against them."""
+
     year: int
     frame: Decimal
+    others: Decimal
     recommended: Decimal
     to_owners: Decimal
     to_partners: Decimal
 
     @property
     def left(self) -> Decimal:
-        return self.frame - self.recommended
+        """Free after the recommendation: the frame less what other rounds bind and what is recommended."""
+        return self.frame - self.others - self.recommended
 
 
 @dataclass
@@ -281,12 +296,16 @@ class SchemeBlock:
         return sum((row.frame for row in self.frames), ZERO)
 
     @property
+    def others_total(self) -> Decimal:
+        return sum((row.others for row in self.frames), ZERO)
+
+    @property
     def recommended_total(self) -> Decimal:
         return sum((row.recommended for row in self.frames), ZERO)
 
     @property
     def left_total(self) -> Decimal:
-        return self.frame_total - self.recommended_total
+        return self.frame_total - self.others_total - self.recommended_total
 
     @property
     def is_over(self) -> bool:
@@ -348,8 +367,12 @@ class Workspace:
         return sum((block.frame_total for block in self.schemes), ZERO)
 
     @property
+    def others_total(self) -> Decimal:
+        return sum((block.others_total for block in self.schemes), ZERO)
+
+    @property
     def left_total(self) -> Decimal:
-        return self.frame_total - self.recommended_total
+        return sum((block.left_total for block in self.schemes), ZERO)
 
     @property
     def latest_meeting(self) -> Meeting | None:
@@ -413,11 +436,15 @@ def workspace(
     plans = list(
         LongTermPlan.objects.filter(forum=forum, round=round).select_related("uploaded_by").order_by("-created_at")
     )
+    # The frames that count and what other rounds bind, from the one source (schemes.commitments).
+    money = money_for_office(round.office)
     frames: dict[int, dict[int, Decimal]] = defaultdict(dict)
     schemes: dict[int, Scheme] = {}
-    for frame in Frame.objects.filter(round=round).select_related("scheme").order_by("scheme_id", "budget_year"):
-        frames[frame.scheme_id][frame.budget_year] = frame.amount
-        schemes[frame.scheme_id] = frame.scheme
+    for scheme in round.schemes.all():
+        for year in round.budget_years:
+            if money.get(scheme, year).has_frame:
+                frames[scheme.pk][year] = money.get(scheme, year).frame
+                schemes[scheme.pk] = scheme
     lines = []
     if recommendation is not None:
         lines = list(
@@ -506,6 +533,7 @@ def workspace(
                 FrameRow(
                     year=year,
                     frame=frames.get(scheme_id, {}).get(year, ZERO),
+                    others=money.get(scheme_id, year).committed_by_others(round),
                     recommended=sum((cell.amount for cell in cells), ZERO),
                     to_owners=sum((cell.to_owners for cell in cells), ZERO),
                     to_partners=sum((cell.to_partners for cell in cells), ZERO),
@@ -629,6 +657,7 @@ def export_sheets(ws: Workspace) -> list[Sheet]:
             block.scheme.short_name,
             frame.year,
             frame.frame,
+            frame.others,
             frame.recommended,
             frame.left,
             frame.to_owners,
@@ -637,7 +666,7 @@ def export_sheets(ws: Workspace) -> list[Sheet]:
         for block in ws.schemes
         for frame in block.frames
     ]
-    totals.append([_("Sum"), None, ws.frame_total, ws.recommended_total, ws.left_total, None, None])
+    totals.append([_("Sum"), None, ws.frame_total, ws.others_total, ws.recommended_total, ws.left_total, None, None])
     return [
         Sheet(
             title=_("Innstilling"),
@@ -666,8 +695,9 @@ def export_sheets(ws: Workspace) -> list[Sheet]:
                 _("Ordning"),
                 _("Budsjettår"),
                 _("Ramme (kr)"),
+                _("Bundet av andre runder (kr)"),
                 _("Innstilt (kr)"),
-                _("Igjen (kr)"),
+                _("Ledig etter innstillingen (kr)"),
                 _("Til eiere (kr)"),
                 _("Til partnere (kr)"),
             ],
@@ -685,3 +715,33 @@ def round_outstanding(round: Round, to: str) -> list[Outstanding]:
     forum = forum_for_round(round)
     url = reverse("allocation:workspace", args=[forum.pk, round.pk]) if forum else ""
     return [Outstanding("recommendation_missing", _("Samarbeidsforumet har ikke vedtatt en innstilling."), url)]
+
+
+@dataclass
+class RecommendationSummary:
+    """What approving a recommendation settles: how many measures get money, and how much per scheme and year."""
+
+    measures: int
+    total: Decimal
+    per_year: list[tuple[str, int, Decimal]]
+
+
+def recommendation_summary(recommendation: Recommendation) -> RecommendationSummary:
+    """The summary shown before the forum's recommendation is approved (three queries)."""
+    schemes = {scheme.pk: scheme.short_name for scheme in Scheme.objects.all()}
+    per_year = [
+        (schemes.get(scheme_id, ""), year, amount)
+        for (scheme_id, year), amount in sorted(recommendation_totals(recommendation).items())
+    ]
+    measures = recommendation.lines.filter(amount__gt=0).values("report").distinct().count()
+    return RecommendationSummary(
+        measures=measures, total=sum((amount for *_key, amount in per_year), ZERO), per_year=per_year
+    )
+
+
+def recommendation_totals(recommendation: Recommendation) -> dict[tuple[int, int], Decimal]:
+    """(scheme id, budget year) → the recommended total (one query)."""
+    return {
+        (row["report__scheme_id"], row["budget_year"]): row["total"]
+        for row in recommendation.lines.values("report__scheme_id", "budget_year").annotate(total=Sum("amount"))
+    }

@@ -2,21 +2,24 @@
 meetings, votes and approval."""
 
 from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dekomp.accounts.models import User
+from dekomp.accounts.models import ForumMembership, User
+from dekomp.activity import notify
 from dekomp.activity.services import record
 from dekomp.assessment.models import RankingEntry
 from dekomp.assessment.services import ranking_sync
 from dekomp.needs.models import BudgetLine, NeedsReport
 from dekomp.organisations.models import Forum, Region, Unit, WorkingGroup
-from dekomp.schemes.commitments import committed_by_other_rounds
+from dekomp.schemes.commitments import money_for_office
 from dekomp.schemes.models import Round, Scheme
 
 from . import solver
@@ -36,6 +39,7 @@ from .models import (
     VoteChoice,
 )
 from .permissions import can_change_recommendation, can_keep_minutes, can_set_envelopes, can_vote
+from .selectors import FORUM_ROUND_STATUSES, recommendation_totals
 
 
 def _fmt(amount: Decimal | int) -> str:
@@ -74,14 +78,16 @@ def envelopes_set(
 ) -> list[Envelope]:
     """Split the scheme's free frame in every budget year into regional envelopes that add up to it to the krone.
 
-    The free frame is the frame less what other rounds' decisions already commit in that year (their years 2 and 3).
+    The free frame is the frame that counts for the year less what other rounds' decisions already commit in it
+    (their years 2 and 3), as ``schemes.commitments.money_for_office`` computes them.
     """
     if not can_set_envelopes(by, round):
         raise PermissionDenied
-    committed = committed_by_other_rounds(round=round, scheme=scheme)
+    money = money_for_office(round.office)
     frames = {
-        frame.budget_year: max(int(frame.amount - committed.get(frame.budget_year, 0)), 0)
-        for frame in round.frames.filter(scheme=scheme)
+        year: max(int(money.get(scheme, year).available_to(round)), 0)
+        for year in round.budget_years
+        if money.get(scheme, year).has_frame
     }
     if not frames:
         raise ValidationError(_("Runden har ingen ramme for %(scheme)s.") % {"scheme": scheme.short_name})
@@ -155,8 +161,11 @@ def _recused_for_user(by: User, report: NeedsReport) -> bool:
 
 
 def build_problem(*, round: Round, scheme: Scheme, mode: str) -> tuple[solver.Problem, dict[str, NeedsReport]]:
-    """The solver's input from the round's frames, the first year's envelopes and the working groups' rankings."""
-    frames = {frame.budget_year: int(frame.amount) for frame in round.frames.filter(scheme=scheme)}
+    """The solver's input from the frames that count, the first year's envelopes and the working groups' rankings."""
+    money = money_for_office(round.office)
+    frames = {
+        year: int(money.get(scheme, year).frame) for year in round.budget_years if money.get(scheme, year).has_frame
+    }
     first = round.first_budget_year
     envelopes = {
         str(e.region_id): int(e.amount) for e in Envelope.objects.filter(round=round, scheme=scheme, budget_year=first)
@@ -206,11 +215,7 @@ def build_problem(*, round: Round, scheme: Scheme, mode: str) -> tuple[solver.Pr
                 recipients=dict(recipients),
             )
         )
-    committed = {
-        year: int(amount)
-        for year, amount in committed_by_other_rounds(round=round, scheme=scheme).items()
-        if year in frames and amount
-    }
+    committed = {year: int(amount) for year in frames if (amount := money.get(scheme, year).committed_by_others(round))}
     problem = solver.Problem(
         years=tuple(sorted(frames)),
         frames=frames,
@@ -397,14 +402,6 @@ def vote_cast(*, by: User, meeting: Meeting, choice: str, report: NeedsReport | 
     return vote
 
 
-def recommendation_totals(recommendation: Recommendation) -> dict[tuple[int, int], Decimal]:
-    """(scheme id, budget year) → the recommended total (one query)."""
-    return {
-        (row["report__scheme_id"], row["budget_year"]): row["total"]
-        for row in recommendation.lines.values("report__scheme_id", "budget_year").annotate(total=Sum("amount"))
-    }
-
-
 @transaction.atomic
 def recommendation_approve(*, by: User, recommendation: Recommendation, meeting: Meeting) -> Recommendation:
     """Approve the recommendation at a meeting: within every frame, and by consensus or a majority of the votes."""
@@ -415,31 +412,30 @@ def recommendation_approve(*, by: User, recommendation: Recommendation, meeting:
         raise ValidationError(_("Denne versjonen er allerede vedtatt."))
     if meeting.forum_id != locked.forum_id or meeting.round_id != locked.round_id:
         raise ValidationError(_("Møtet hører ikke til denne innstillingen."))
-    frames = {(f.scheme_id, f.budget_year): f.amount for f in locked.round.frames.select_related("scheme")}
-    committed = {
-        (scheme.pk, year): amount
-        for scheme in locked.round.schemes.all()
-        for year, amount in committed_by_other_rounds(round=locked.round, scheme=scheme).items()
-    }
+    # The frame that counts and what other rounds bind: the same figures every page shows (schemes.commitments).
+    money = money_for_office(locked.round.office)
     over = [
-        (key, total)
+        (money.get(*key), total)
         for key, total in recommendation_totals(locked).items()
-        if total + committed.get(key, Decimal(0)) > frames.get(key, Decimal(0))
+        if total > money.get(*key).available_to(locked.round)
     ]
     if over:
         raise ValidationError(
             [
-                _(
-                    "Innstillingen for %(year)s er %(total)s. Med %(committed)s bundet av tidligere vedtak "
-                    "er det over rammen på %(frame)s."
+                ValidationError(
+                    _(
+                        "Innstillingen for %(year)s er %(total)s. Med %(committed)s bundet av andre runder "
+                        "er det over rammen på %(frame)s."
+                    )
+                    % {
+                        "year": cell.budget_year,
+                        "total": _fmt(total),
+                        "committed": _fmt(cell.committed_by_others(locked.round)),
+                        "frame": _fmt(cell.frame),
+                    },
+                    code="over_frame",
                 )
-                % {
-                    "year": year,
-                    "total": _fmt(total),
-                    "committed": _fmt(committed.get((scheme_id, year), 0)),
-                    "frame": _fmt(frames.get((scheme_id, year), 0)),
-                }
-                for (scheme_id, year), total in over
+                for cell, total in over
             ]
         )
     if not meeting.is_consensus:
@@ -472,3 +468,52 @@ def recommendation_new_version(*, by: User, recommendation: Recommendation) -> R
     draft = draft_recommendation(round=recommendation.round)
     record(actor=by, verb="recommendation_new_version", target=draft, changes={"from": recommendation.number})
     return draft
+
+
+# ---------------------------------------------------------------------------------------------- reminders
+
+MEETING_REMINDER_DAYS = 7  # the forum's seats are reminded this many days before the meeting (or later)
+MEETING_REMINDER = "forum_meeting"
+
+
+def meeting_reminders_send(*, today: date) -> int:
+    """Remind everyone seated in the office's forums of the round's forum meeting, from seven days before to the day.
+
+    Once per person and round: the notice record (``notify.claim``, its own transaction per person) stops a second
+    run, or two at once. Anyone without an e-mail address is left out. Returns how many were sent.
+    """
+    from .tasks import send_meeting_reminder
+
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    end = timezone.make_aware(datetime.combine(today + timedelta(days=MEETING_REMINDER_DAYS + 1), time.min))
+    rounds = Round.objects.filter(
+        status__in=FORUM_ROUND_STATUSES, forum_meeting__gte=start, forum_meeting__lt=end
+    ).order_by("forum_meeting", "pk")
+    seats = ForumMembership.objects.filter(user__is_active=True).select_related("user")
+    sent = 0
+    for round in rounds:
+        days = (timezone.localdate(round.forum_meeting) - today).days
+        already = notify.claimed(kind=MEETING_REMINDER, target=round)
+        forums = (
+            Forum.objects.filter(office=round.office_id)
+            .prefetch_related(Prefetch("memberships", queryset=seats))
+            .order_by("pk")
+        )
+        for forum in forums:
+            for seat in forum.memberships.all():
+                if seat.user_id in already or not seat.user.email:
+                    continue
+                with transaction.atomic():
+                    notice = notify.claim(kind=MEETING_REMINDER, user=seat.user, target=round)
+                    if notice is None:
+                        continue  # another run sent it a moment ago
+                    record(
+                        actor=None,
+                        verb="reminded_forum_meeting",
+                        target=round,
+                        changes={"user": seat.user_id, "forum": forum.pk},
+                    )
+                    transaction.on_commit(partial(send_meeting_reminder.enqueue, notice.pk, forum.pk, days))
+                already.add(seat.user_id)
+                sent += 1
+    return sent

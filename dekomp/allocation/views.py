@@ -1,14 +1,20 @@
 """The office's envelopes and solver page, and the forum's workspace: amounts, meetings, votes, approval, exports."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dekomp.activity.forms import JobTokenForm
+from dekomp.activity.jobs import finished_files, job_start
+from dekomp.activity.permissions import can_follow_job
 from dekomp.core.exports import xlsx_response
 from dekomp.core.forms import add_domain_errors
 from dekomp.needs.models import NeedsReport
@@ -18,7 +24,6 @@ from dekomp.schemes.models import Round, Scheme
 from . import selectors
 from .forms import ApproveForm, EnvelopeKeyForm, LineForm, MeetingForm, PlanForm, ProposeForm, VoteForm
 from .models import LongTermPlan, Meeting, Recommendation
-from .pdf import recommendation_pdf
 from .permissions import (
     can_change_recommendation,
     can_keep_minutes,
@@ -36,6 +41,7 @@ from .services import (
     recommendation_new_version,
     vote_cast,
 )
+from .tasks import PDF_JOB, recommendation_pdf_job
 
 # ------------------------------------------------------------------------------------------------ envelopes page
 
@@ -173,6 +179,11 @@ def _render_workspace(
     error_form = next(
         (f for f in (line_form, meeting_form, vote_form, approve_form, plan_form) if f is not None and f.errors), None
     )
+    # Each version's PDF button has its own token; the newest PDF made for a version is offered beside it.
+    made = finished_files(kind=PDF_JOB, office_id=forum.office_id, key="recommendation")
+    for version in ws.versions:
+        job = made.get(version.pk)
+        version.pdf_token, version.pdf_job = uuid.uuid4(), job if job and can_follow_job(user, job) else None
     return render(
         request,
         "allocation/workspace.html",
@@ -295,6 +306,20 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     meetings = list(Meeting.objects.filter(forum=forum, round=round).order_by("-held_at", "-pk"))
     form = ApproveForm(request.POST, meetings=meetings)
+    if form.is_valid() and not request.POST.get("confirmed"):
+        # First the summary (measures and money per scheme and year) to confirm; approving binds the office's work.
+        return render(
+            request,
+            "allocation/approve_confirm.html",
+            {
+                "recommendation": recommendation,
+                "forum": forum,
+                "round": round,
+                "form": form,
+                "meeting": form.chosen(),
+                "summary": selectors.recommendation_summary(recommendation),
+            },
+        )
     if form.is_valid():
         try:
             approved = recommendation_approve(by=request.user, recommendation=recommendation, meeting=form.chosen())
@@ -323,16 +348,27 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def recommendation_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """One version of the recommendation as PDF."""
+    """One version of the recommendation as PDF: made by the task worker, downloaded from the job's page."""
     recommendation = _load_recommendation(request, pk)
-    ws = selectors.workspace(forum=recommendation.forum, round=recommendation.round, recommendation=recommendation)
-    response = HttpResponse(recommendation_pdf(ws), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="innstilling-{recommendation.round.year}-v{recommendation.number}.pdf"'
+    form = JobTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skjemaet var utløpt. Last siden på nytt og prøv igjen."))
+        return redirect(_workspace_url(recommendation.forum, recommendation.round))
+    job, created = job_start(
+        by=request.user,
+        kind=PDF_JOB,
+        title=_("Innstillingen som PDF (versjon %(number)s)") % {"number": recommendation.number},
+        office_id=recommendation.forum.office_id,
+        token=form.cleaned_data["token"],
+        total=1,
+        back_url=_workspace_url(recommendation.forum, recommendation.round),
+        parameters={"recommendation": recommendation.pk},
     )
-    return response
+    if created:
+        transaction.on_commit(lambda: recommendation_pdf_job.enqueue(job.pk))
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

@@ -4,21 +4,33 @@ A recused member can neither move, assess nor comment on the report they are rec
 touches one report checks it, so a forged request is refused like the disabled control in the page.
 """
 
+from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dekomp.accounts.models import User
+from dekomp.accounts.models import User, WorkingGroupMembership
+from dekomp.activity import notify
 from dekomp.activity.services import record
 from dekomp.needs.models import NeedsReport, Status
 from dekomp.organisations.models import Organisation, WorkingGroup
 from dekomp.schemes.models import Round
 
 from .models import EntryAmount, Interest, MemberComment, Ranking, RankingEntry, RankingStatus, Reassignment, Recusal
-from .permissions import can_comment, can_rank, can_reassign, can_reopen_ranking, can_submit_ranking
+from .permissions import (
+    RANKING_ROLES,
+    RANKING_ROUND_STATUSES,
+    can_comment,
+    can_rank,
+    can_reassign,
+    can_reopen_ranking,
+    can_submit_ranking,
+)
 from .selectors import is_recused, reports_for_working_group, requested_per_year
 
 
@@ -276,3 +288,57 @@ def recusal_declare(*, by: User, report: NeedsReport, reason: str) -> Recusal:
     )
     record(actor=by, verb="recusal_declared", target=report, comment=reason.strip())
     return recusal
+
+
+# ---------------------------------------------------------------------------------------------- reminders
+
+RANKING_REMINDER_DAYS = 7  # the working groups are reminded this many days before their deadline (or later)
+RANKING_REMINDER = "ranking_deadline"
+
+
+def ranking_reminders_send(*, today: date) -> int:
+    """Remind the members and leader of every working group with reports still to rank of the round's deadline.
+
+    From seven days before the deadline up to the day itself, once per person and round: the notice record
+    (``notify.claim``, its own transaction per person) stops a second run, or two at once. A group that has sent its
+    ranking is not reminded, nor anyone without an e-mail address. Returns how many were sent.
+    """
+    from .tasks import send_ranking_reminder
+
+    rounds = Round.objects.filter(
+        status__in=RANKING_ROUND_STATUSES,
+        working_group_deadline__gte=today,
+        working_group_deadline__lte=today + timedelta(days=RANKING_REMINDER_DAYS),
+    ).order_by("working_group_deadline", "pk")
+    seats = WorkingGroupMembership.objects.filter(role__in=RANKING_ROLES, user__is_active=True).select_related("user")
+    sent = 0
+    for round in rounds:
+        days = (round.working_group_deadline - today).days
+        ranked = Ranking.objects.filter(round=round, status=RankingStatus.SUBMITTED).values("working_group")
+        already = notify.claimed(kind=RANKING_REMINDER, target=round)
+        groups = (
+            WorkingGroup.objects.filter(region__office=round.office_id)
+            .exclude(pk__in=ranked)
+            .prefetch_related(Prefetch("memberships", queryset=seats))
+            .order_by("pk")
+        )
+        for group in groups:
+            if not reports_for_working_group(round=round, working_group=group).exists():
+                continue
+            for seat in group.memberships.all():
+                if seat.user_id in already or not seat.user.email:
+                    continue
+                with transaction.atomic():
+                    notice = notify.claim(kind=RANKING_REMINDER, user=seat.user, target=round)
+                    if notice is None:
+                        continue  # another run sent it a moment ago
+                    record(
+                        actor=None,
+                        verb="reminded_ranking_deadline",
+                        target=round,
+                        changes={"user": seat.user_id, "working_group": group.pk},
+                    )
+                    transaction.on_commit(partial(send_ranking_reminder.enqueue, notice.pk, group.pk, days))
+                already.add(seat.user_id)
+                sent += 1
+    return sent

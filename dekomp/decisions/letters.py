@@ -31,11 +31,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
-from dekomp.accounts.models import OrganisationMembership, OrganisationRole, User
+from dekomp.accounts.models import User
 from dekomp.activity.models import Event
 from dekomp.activity.services import record
 from dekomp.needs.models import CoOwner
 from dekomp.organisations.models import Malform, Organisation
+from dekomp.organisations.selectors import organisation_addresses
 from dekomp.schemes.models import Round
 
 from .appeals import appeal_deadline, appeal_rows
@@ -284,12 +285,7 @@ def letter_pdf(decision: Decision, *, language: str | None = None, sent_at: date
 def letter_recipients(decision: Decision) -> list[str]:
     """Who gets the letter by e-mail: the owner's address and its submitters, and every other party's address."""
     report = decision.report
-    addresses = {report.owner.email}
-    addresses |= set(
-        OrganisationMembership.objects.filter(
-            organisation=report.owner, role=OrganisationRole.SUBMITTER, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
+    addresses = set(organisation_addresses([report.owner])[report.owner_id])
     addresses |= {line.recipient.email for line in decision.lines.all()}
     addresses |= {link.organisation.email for link in report.co_owner_links.all()}
     return sorted(addresses - {""})

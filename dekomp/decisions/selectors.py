@@ -13,11 +13,11 @@ from django.utils.translation import ngettext
 from dekomp.allocation.models import Recommendation, RecommendationLine, RecommendationStatus
 from dekomp.needs.models import NeedsReport, Status
 from dekomp.organisations.models import Organisation
-from dekomp.schemes.commitments import committed_by_other_rounds
+from dekomp.schemes.commitments import money_for_office
 from dekomp.schemes.models import Round, RoundStatus, Scheme
 from dekomp.schemes.workflow import Outstanding
 
-from .models import BINDING_STATUSES, Decision, DecisionBatch, DecisionLine, DecisionStatus
+from .models import Decision, DecisionBatch, DecisionLine, DecisionStatus
 from .services import egenandel_problems
 
 ZERO = Decimal(0)
@@ -212,7 +212,10 @@ class DecisionRow:
 
 @dataclass
 class TotalRow:
-    """One scheme's money in one budget year: frame, other rounds' commitments, recommended, decided and free."""
+    """One scheme's money in one budget year: frame, other rounds' commitments, recommended, decided and drafted.
+
+    Frame, ``other`` and ``decided`` come from ``schemes.commitments.money_for_office``, as on every other page.
+    """
 
     year: int
     frame: Decimal
@@ -223,8 +226,13 @@ class TotalRow:
 
     @property
     def free(self) -> Decimal:
+        """Free now: the frame less what every round's binding decisions commit (the ledger's figure)."""
+        return self.frame - self.other - self.decided
+
+    @property
+    def free_after_drafts(self) -> Decimal:
         """What is left of the frame when the drafts are decided as they stand."""
-        return self.frame - self.other - self.decided - self.drafted
+        return self.free - self.drafted
 
 
 @dataclass
@@ -297,7 +305,6 @@ def round_workspace(round: Round) -> RoundWorkspace:
                 recommendation=recommendation
             ).values_list("report_id", "report__scheme_id", "budget_year", "amount")
         }
-    decided: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     drafted: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for decision in decisions_in_round(round):
         per_year: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
@@ -306,28 +313,24 @@ def round_workspace(round: Round) -> RoundWorkspace:
             cell[0] += line.requested
             cell[1] += line.recommended
             cell[2] += line.amount
-            key = (decision.report.scheme_id, line.budget_year)
-            if decision.status in BINDING_STATUSES and line.superseded_by_id is None:
-                decided[key] += line.amount
-            elif decision.status == DecisionStatus.DRAFT:
-                drafted[key] += line.amount
+            if decision.status == DecisionStatus.DRAFT:
+                drafted[(decision.report.scheme_id, line.budget_year)] += line.amount
         cells = [YearCell(year, *amounts) for year, amounts in sorted(per_year.items())]
         problems = egenandel_problems(decision) if decision.status == DecisionStatus.DRAFT else []
         batches[decision.batch_id].rows.append(DecisionRow(decision, cells, problems))
     recommended: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for (_report, scheme_id, year), amount in recommended_by_key.items():
         recommended[(scheme_id, year)] += amount
-    frames = {(f.scheme_id, f.budget_year): f.amount for f in round.frames.all()}
+    money = money_for_office(round.office)
     totals = []
     for scheme in round.schemes.order_by("pk"):
-        other = committed_by_other_rounds(round=round, scheme=scheme)
         rows = [
             TotalRow(
                 year=year,
-                frame=frames.get((scheme.pk, year), ZERO),
-                other=other.get(year, ZERO),
+                frame=money.get(scheme, year).frame,
+                other=money.get(scheme, year).committed_by_others(round),
                 recommended=recommended[(scheme.pk, year)],
-                decided=decided[(scheme.pk, year)],
+                decided=money.get(scheme, year).committed_in(round),
                 drafted=drafted[(scheme.pk, year)],
             )
             for year in round.budget_years

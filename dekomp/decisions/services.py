@@ -21,8 +21,8 @@ from dekomp.allocation.models import Recommendation, RecommendationStatus
 from dekomp.core.formatting import format_nok
 from dekomp.needs.models import BudgetLine, NeedsReport, OwnContribution, ReportKind, Status
 from dekomp.needs.services import needs_report_copy
-from dekomp.schemes.commitments import committed_by_other_rounds
-from dekomp.schemes.models import Frame, Round, RoundStatus
+from dekomp.schemes.commitments import money_for_office
+from dekomp.schemes.models import Round, RoundStatus
 from dekomp.schemes.services import round_advance
 
 from . import hooks
@@ -375,8 +375,12 @@ def _supersede(decision: Decision) -> list[str]:
     return problems
 
 
-def _frame_problems(batch: DecisionBatch) -> list[str]:
-    """Each scheme's frame for a budget year must hold other rounds' commitments and all the round's decisions."""
+def _frame_problems(batch: DecisionBatch) -> list[ValidationError]:
+    """Each scheme's frame for a budget year must hold other rounds' commitments and all the round's decisions.
+
+    The frame that counts, and what is committed, come from ``schemes.commitments.money_for_office``: the figures
+    every page shows.
+    """
     round = batch.round
     touched = set(
         DecisionLine.objects.filter(decision__batch=batch, amount__gt=0).values_list(
@@ -385,19 +389,12 @@ def _frame_problems(batch: DecisionBatch) -> list[str]:
     )
     if not touched:
         return []
-    frames = {(f.scheme_id, f.budget_year): f.amount for f in Frame.objects.filter(round=round)}
-    binding = DecisionLine.objects.filter(
-        decision__report__round=round, decision__status__in=BINDING_STATUSES, superseded_by__isnull=True
-    )
-    in_round = {
-        (scheme_id, year): total
-        for scheme_id, year, total in binding.values_list("decision__report__scheme_id", "budget_year").annotate(
-            total=Sum("amount")
-        )
-    }
+    money = money_for_office(round.office)
     in_batch = {
         (scheme_id, year): total
-        for scheme_id, year, total in binding.filter(decision__batch=batch)
+        for scheme_id, year, total in DecisionLine.objects.filter(
+            decision__batch=batch, decision__status__in=BINDING_STATUSES, superseded_by__isnull=True
+        )
         .values_list("decision__report__scheme_id", "budget_year")
         .annotate(total=Sum("amount"))
     }
@@ -407,27 +404,24 @@ def _frame_problems(batch: DecisionBatch) -> list[str]:
         scheme = schemes.get(scheme_id)
         if scheme is None:
             continue
-        other = committed_by_other_rounds(round=round, scheme=scheme).get(year, ZERO)
-        total = in_round.get((scheme_id, year), ZERO)
-        frame = frames.get((scheme_id, year), ZERO)
-        if other + total > frame:
-            problems.append(
-                _(
-                    "%(scheme)s %(year)s: vedtakene binder %(sum)s – %(batch)s i disse vedtakene, %(earlier)s i "
-                    "tidligere vedtak i runden og %(other)s fra andre runder. Rammen er %(frame)s, altså "
-                    "%(over)s for mye."
-                )
-                % {
-                    "scheme": scheme.short_name,
-                    "year": year,
-                    "sum": _fmt(other + total),
-                    "batch": _fmt(in_batch.get((scheme_id, year), ZERO)),
-                    "earlier": _fmt(total - in_batch.get((scheme_id, year), ZERO)),
-                    "other": _fmt(other),
-                    "frame": _fmt(frame),
-                    "over": _fmt(other + total - frame),
-                }
-            )
+        cell = money.get(scheme, year)
+        other, total = cell.committed_by_others(round), cell.committed_in(round)
+        if cell.free < 0:
+            message = _(
+                "%(scheme)s %(year)s: vedtakene binder %(sum)s – %(batch)s i disse vedtakene, %(earlier)s i "
+                "tidligere vedtak i runden og %(other)s fra andre runder. Rammen er %(frame)s, altså "
+                "%(over)s for mye."
+            ) % {
+                "scheme": scheme.short_name,
+                "year": year,
+                "sum": _fmt(cell.committed),
+                "batch": _fmt(in_batch.get((scheme_id, year), ZERO)),
+                "earlier": _fmt(total - in_batch.get((scheme_id, year), ZERO)),
+                "other": _fmt(other),
+                "frame": _fmt(cell.frame),
+                "over": _fmt(-cell.free),
+            }
+            problems.append(ValidationError(message, code="over_frame"))
     return problems
 
 

@@ -1,13 +1,9 @@
 """Background work for decisions: e-mailing the decision letter (through the e-mail outbox), in the owner's written
 standard."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import translation
 from django_tasks import task
 
-from dekomp.core import outbox
+from dekomp.activity import notify
 
 # The kinds of background job (dekomp.activity.jobs) the decisions stage starts.
 LETTERS_JOB = "decisions.letters"
@@ -16,7 +12,8 @@ DECIDE_JOB = "decisions.decide"
 
 @task()
 def send_decision_letter(decision_id: int) -> None:
-    """E-mail the stored letter (PDF attached) to the owner, its submitters and the other parties.
+    """E-mail the stored letter (PDF attached) to the owner, its submitters and the other parties, with a link to
+    the page where the owner accepts the terms (or, for a rejection, to the decision).
 
     Subject and body come from ``decisions/email/letter_{nb,nn}.txt``, written out in both standards rather than
     translated, like the letter itself.
@@ -28,16 +25,25 @@ def send_decision_letter(decision_id: int) -> None:
         return
     language = decision.letter_language or "nb"
     letter = letter_data(decision, language=language)
-    context = {"decision": decision, "letter": letter, "sent_text": format_date(decision.letter_sent_at, language)}
-    with translation.override(language):
-        subject = render_to_string(f"decisions/email/letter_subject_{language}.txt", context).strip()
-        body = render_to_string(f"decisions/email/letter_{language}.txt", context)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, letter_recipients(decision))
+    context = {
+        "decision": decision,
+        "letter": letter,
+        "sent_text": format_date(decision.letter_sent_at, language),
+        "accept_url": notify.url("decisions:accept", decision.pk),
+        "decision_url": notify.url("decisions:detail", decision.pk),
+    }
     with decision.letter.open("rb") as pdf:
-        message.attach(letter_filename(decision), pdf.read(), "application/pdf")
+        attachment = (letter_filename(decision), pdf.read(), "application/pdf")
     # Kept in the outbox until the mail server takes it; one message per letter, however often the task runs.
     sent = decision.letter_sent_at.isoformat() if decision.letter_sent_at else decision.letter.name
-    outbox.send(message, key=f"decisions.letter:{decision.pk}:{sent}")
+    notify.send(
+        template="decisions/email/letter",
+        language=language,
+        to=letter_recipients(decision),
+        context=context,
+        key=f"decisions.letter:{decision.pk}:{sent}",
+        attachments=[attachment],
+    )
 
 
 @task()

@@ -26,7 +26,7 @@ from dekomp.accounts.models import (
     WorkingGroupMembership,
 )
 from dekomp.accounts.privacy import account_anonymise, anonymise_problems, can_anonymise_user
-from dekomp.activity.models import Event, Job
+from dekomp.activity.models import Event, Job, Notice
 from dekomp.activity.services import record
 from dekomp.allocation.models import (
     AllocationRun,
@@ -190,6 +190,8 @@ EXPORT: tuple[Section, ...] = (
         ("report__recipient__name", "report__budget_year", "kind", "sent_at"),
         by_email=lambda user: Q(pk__in=_json_mentions(Reminder, "recipients", user.email)),
     ),
+    # reminders the person got (the record that each went out once; the e-mails themselves are below)
+    Section("notices_received", Notice, ("user",), ("kind", "target_type__model", "target_id", "sent_at")),
     # e-mails to the person (the outbox keeps what went out)
     Section(
         "emails_received",

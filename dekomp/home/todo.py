@@ -2,19 +2,22 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate, localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dekomp.accounts.models import BodyRole
+from dekomp.allocation.services import MEETING_REMINDER_DAYS
 from dekomp.assessment.models import Ranking
+from dekomp.assessment.services import RANKING_REMINDER_DAYS
 from dekomp.decisions.models import Decision, DecisionStatus
-from dekomp.needs.models import Status
+from dekomp.needs.models import ConfirmationStatus, Status
 from dekomp.organisations.models import Forum, Organisation, Region, Unit, WorkingGroup
 from dekomp.payouts.models import BatchStatus
 from dekomp.payouts.selectors import PayoutWork
@@ -77,6 +80,7 @@ def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, r
                     )
                 )
             continue
+        items += _declined(report)
         if report.status == "returnert":
             items.append(
                 TodoItem(
@@ -87,15 +91,11 @@ def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, r
                 )
             )
         elif report.status == "utkast":
-            waiting = [p.organisation.name for p in report.partner_links.all() if p.status == "venter"]
-            declined = [p.organisation.name for p in report.partner_links.all() if p.status == "avslatt"]
-            if declined:
-                kind = "partner_declined"
-                text = _("«%(title)s»: %(names)s har avslått å være partner.") % {
-                    "title": report.title,
-                    "names": ", ".join(declined),
-                }
-            elif waiting:
+            links = [*report.partner_links.all(), *report.co_owner_links.all()]
+            if any(link.status == ConfirmationStatus.DECLINED for link in links):
+                continue  # the declines above say what to do first
+            waiting = [link.organisation.name for link in links if link.status == ConfirmationStatus.PENDING]
+            if waiting:
                 kind = "waiting_for_partner"
                 text = _("«%(title)s» venter på bekreftelse fra %(names)s.") % {
                     "title": report.title,
@@ -105,6 +105,26 @@ def for_owner(*, organisation: Organisation, units: list[Unit], reports: list, r
                 kind = "finish_draft"
                 text = _("«%(title)s» er et utkast. Gjør det ferdig og send inn.") % {"title": report.title}
             items.append(TodoItem(text, url=url, kind=kind))
+    return items
+
+
+def _declined(report) -> list[TodoItem]:
+    """A partner or co-owner that declined a report still being written: who, why, and the step to change it."""
+    if not report.is_editable:
+        return []
+    items = []
+    for link in report.partner_links.all():
+        if link.status == ConfirmationStatus.DECLINED:
+            text = _("«%(title)s»: %(name)s har avslått å være partner: «%(reason)s». Endre partnerne.")
+            values = {"title": report.title, "name": link.organisation.name, "reason": link.comment}
+            url = reverse("needs:edit", args=[report.pk, "partnere"])
+            items.append(TodoItem(text % values, url=url, kind="partner_declined"))
+    for link in report.co_owner_links.all():
+        if link.status == ConfirmationStatus.DECLINED:
+            text = _("«%(title)s»: %(name)s har avslått å være medeier: «%(reason)s». Endre medeierne.")
+            values = {"title": report.title, "name": link.organisation.name, "reason": link.comment}
+            url = reverse("needs:edit", args=[report.pk, "grunnlag"])
+            items.append(TodoItem(text % values, url=url, kind="co_owner_declined"))
     return items
 
 
@@ -140,13 +160,35 @@ class RoundToRank:
         return bool(self.ranking and self.ranking.is_locked)
 
 
+def _ranking_deadline(round: Round, today: date) -> str | None:
+    """The days left to the ranking deadline once it is near (the reminder's window), or that it has passed."""
+    deadline = round.working_group_deadline
+    if deadline is None:
+        return None
+    days = (deadline - today).days
+    values = {"round": round.name, "days": days, "deadline": date_format(deadline, "DATE_FORMAT")}
+    if days < 0:
+        return _("%(round)s: fristen for prioriteringen gikk ut %(deadline)s.") % values
+    if days == 0:
+        return _("%(round)s: fristen for prioriteringen er i dag.") % values
+    if days <= RANKING_REMINDER_DAYS:
+        text = ngettext(
+            "%(round)s: %(days)d dag igjen til fristen for prioriteringen (%(deadline)s).",
+            "%(round)s: %(days)d dager igjen til fristen for prioriteringen (%(deadline)s).",
+            days,
+        )
+        return text % values
+    return None
+
+
 def for_working_group(
-    *, working_group: WorkingGroup, rankings: list[RoundToRank], ranks: bool = True
+    *, working_group: WorkingGroup, rankings: list[RoundToRank], ranks: bool = True, today: date | None = None
 ) -> list[TodoItem]:
     """A missing leader, and per round in ranking the reports to rank before the deadline (or that it is sent).
 
     Only members and the leader rank (``ranks``); the secretariat and the office are told where the group is.
     """
+    today = today or localdate()
     items = []
     if not any(seat.role == BodyRole.LEADER for seat in working_group.memberships.all()):
         items.append(TodoItem(_("Arbeidsgruppen har ingen leder. Statsforvalteren må utnevne en.")))
@@ -179,13 +221,18 @@ def for_working_group(
                 item.count,
             )
         items.append(TodoItem(text % values, url=url, kind="rank"))
+        near = _ranking_deadline(item.round, today)
+        if near:
+            items.append(TodoItem(near, url=url, kind="ranking_deadline"))
     if not rankings:
         items.append(TodoItem(_("Ingen behovsmeldinger å prioritere ennå."), is_done=True))
     return items
 
 
-def for_forum(*, forum: Forum, rounds: list | tuple = ()) -> list[TodoItem]:
-    """A missing leader, and per round the next meeting and the rankings sent, or that the forum has approved."""
+def for_forum(*, forum: Forum, rounds: list | tuple = (), today: date | None = None) -> list[TodoItem]:
+    """A missing leader, and per round the next meeting (with the days left once it is near) and how many working
+    groups have sent their ranking, or that the forum has approved its recommendation."""
+    today = today or localdate()
     items = []
     if not any(seat.role == BodyRole.LEADER for seat in forum.memberships.all()):
         items.append(TodoItem(_("Forumet har ingen leder.")))
@@ -200,10 +247,25 @@ def for_forum(*, forum: Forum, rounds: list | tuple = ()) -> list[TodoItem]:
             items.append(TodoItem(text, is_done=True, url=url, kind="recommendation_approved"))
             continue
         if item.round.forum_meeting:
-            text = _("%(round)s: neste møte i forumet er %(meeting)s.") % {
+            days = (localdate(item.round.forum_meeting) - today).days
+            values = {
                 "round": item.round.name,
+                "days": days,
                 "meeting": date_format(localtime(item.round.forum_meeting), "DATETIME_FORMAT"),
             }
+            if days == 0:
+                text = _("%(round)s: forumet har møte i dag, %(meeting)s.") % values
+            elif 0 < days <= MEETING_REMINDER_DAYS:
+                text = (
+                    ngettext(
+                        "%(round)s: %(days)d dag igjen til møtet i forumet, %(meeting)s.",
+                        "%(round)s: %(days)d dager igjen til møtet i forumet, %(meeting)s.",
+                        days,
+                    )
+                    % values
+                )
+            else:
+                text = _("%(round)s: neste møte i forumet er %(meeting)s.") % values
             items.append(TodoItem(text, url=url, kind="forum_meeting"))
         text = ngettext(
             "%(round)s: %(submitted)d av %(count)d arbeidsgruppe har sendt prioriteringen.",
@@ -285,7 +347,21 @@ def for_recipient(*, organisation: Organisation, letters: list, reports) -> list
                     kind="accept_terms",
                 )
             )
+    for report in [*reports.overdue, *reports.due]:
+        if report.status == ReportStatus.MORE_REQUESTED:
+            items.append(
+                TodoItem(
+                    _(
+                        "Statsforvalteren ber om mer informasjon i rapporten for %(year)s om «%(title)s». Rett den "
+                        "og send den inn på nytt."
+                    )
+                    % {"year": report.budget_year, "title": report.line.decision.report.title},
+                    url=reverse("reporting:edit", args=[report.pk]),
+                )
+            )
     for report in reports.overdue:
+        if report.status == ReportStatus.MORE_REQUESTED:
+            continue
         items.append(
             TodoItem(
                 _("Rapporten for %(year)s om «%(title)s» skulle vært sendt inn %(deadline)s.")
@@ -299,6 +375,8 @@ def for_recipient(*, organisation: Organisation, letters: list, reports) -> list
             )
         )
     for report in reports.due:
+        if report.status == ReportStatus.MORE_REQUESTED:
+            continue
         items.append(
             TodoItem(
                 _("Send inn rapporten for %(year)s om «%(title)s» innen %(deadline)s.")

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 
 from dekomp.core.exports import Sheet
 from dekomp.organisations.models import PARTNER_KINDS, Office
-from dekomp.schemes.models import Frame, Round, Scheme
+from dekomp.schemes.commitments import money_for_office
+from dekomp.schemes.models import Round, Scheme
 
 from .models import BudgetLine, NeedsReport, OwnContribution, ReportPartner, Status
 
@@ -219,7 +220,9 @@ def round_overview(*, round: Round, filters: Filters, page: int | str = 1) -> Ov
     )
     requested = {(row["report__scheme_id"], row["budget_year"]): row["total"] or ZERO for row in rows}
     budget_years = sorted(set(round.budget_years) | {row["budget_year"] for row in rows})
-    frames = {(f.scheme_id, f.budget_year): f.amount for f in Frame.objects.filter(round=round)}
+    # The frame that counts for each year, as every other page shows it (schemes.commitments).
+    money = money_for_office(round.office)
+    frames = {key: cell.frame for key, cell in money.rows.items() if cell.has_frame}
     schemes = [s for s in round.schemes.order_by("pk") if not filters.scheme or s.pk == filters.scheme]
     scheme_totals = []
     for scheme in schemes:

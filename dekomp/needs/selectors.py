@@ -7,6 +7,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from dekomp.activity.models import Event
+from dekomp.activity.services import events_for
 from dekomp.organisations.models import Organisation
 from dekomp.schemes.models import Round, RoundStatus
 from dekomp.schemes.workflow import Outstanding
@@ -72,6 +74,13 @@ def report_for_page(*, pk: int) -> NeedsReport:
         )
         .get(pk=pk)
     )
+
+
+def return_event(report: NeedsReport) -> Event | None:
+    """While the report is returned for changes: the office's return, whose comment says what must change."""
+    if report.status != Status.RETURNED:
+        return None
+    return events_for(report).filter(verb="returned").order_by("-at", "-pk").first()
 
 
 def budget_table(report: NeedsReport) -> dict:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dekomp.accounts.models import User
+from dekomp.activity.models import Event
 from dekomp.activity.services import record
 from dekomp.core.formatting import format_nok
 from dekomp.core.uploads import check_upload
@@ -163,6 +165,15 @@ def _set_m2m(manager, objects: Iterable, name: str, changes: dict) -> None:
         changes[name] = [sorted(old), sorted(new)]
 
 
+def _ask_to_confirm(links: Iterable[ReportPartner | CoOwner]) -> None:
+    """Once the transaction commits, e-mail each newly named partner or co-owner that it is asked to confirm."""
+    from .tasks import send_confirmation_request
+
+    for link in links:
+        kind = "partner" if isinstance(link, ReportPartner) else "co_owner"
+        transaction.on_commit(partial(send_confirmation_request.enqueue, kind, link.pk))
+
+
 # ---------------------------------------------------------------------------------------------- create, copy
 
 
@@ -232,15 +243,20 @@ def needs_report_copy(*, by: User, source: NeedsReport, round: Round, scheme: Sc
         report.units.set(source.units.all())
         report.themes.set(source.themes.filter(rounds=round))
         report.activity_types.set(source.activity_types.filter(rounds=round))
-        for link in source.partner_links.all():
+        named = [
             ReportPartner.objects.create(
                 report=report,
                 organisation=link.organisation,
                 contact_name=link.contact_name,
                 contact_email=link.contact_email,
             )
-        for link in source.co_owner_links.all():
+            for link in source.partner_links.all()
+        ]
+        named += [
             CoOwner.objects.create(report=report, organisation=link.organisation)
+            for link in source.co_owner_links.all()
+        ]
+        _ask_to_confirm(named)
         BudgetLine.objects.bulk_create(
             BudgetLine(
                 report=report,
@@ -296,6 +312,7 @@ def needs_report_save_basics(
             CoOwner.objects.bulk_create(
                 CoOwner(report=locked, organisation=o) for o in co_owners if o.pk not in existing
             )
+            _ask_to_confirm(CoOwner.objects.filter(report=locked).exclude(organisation__in=list(existing)))
             # Units and budget lines of owners no longer in the network go with them.
             allowed_owners = wanted | {locked.owner_id}
             locked.units.remove(*locked.units.exclude(owner__in=allowed_owners))
@@ -373,6 +390,7 @@ def needs_report_save_partners(
         existing = {link.organisation_id: link for link in locked.partner_links.all()}
         wanted = {p.organisation.pk: p for p in partners}
         changes = {}
+        asked = []  # new partners, and those whose contact changed: they are asked (again) to confirm
         removed = set(existing) - set(wanted)
         if removed:
             ReportPartner.objects.filter(report=locked, organisation__in=removed).delete()
@@ -381,9 +399,10 @@ def needs_report_save_partners(
             link = existing.get(pk)
             contact = (wish.contact_name.strip(), wish.contact_email.strip().lower())
             if link is None:
-                ReportPartner.objects.create(
+                link = ReportPartner.objects.create(
                     report=locked, organisation=wish.organisation, contact_name=contact[0], contact_email=contact[1]
                 )
+                asked.append(link)
             elif (link.contact_name, link.contact_email) != contact:
                 link.contact_name, link.contact_email = contact
                 link.status, link.comment, link.answered_by, link.answered_at = (
@@ -393,6 +412,8 @@ def needs_report_save_partners(
                     None,
                 )
                 link.save()
+                asked.append(link)
+        _ask_to_confirm(asked)
         if set(existing) != set(wanted) or any(existing.get(pk) is None for pk in wanted):
             changes["partners"] = [sorted(existing), sorted(wanted)]
         return changes
@@ -592,13 +613,17 @@ def _answer(link, *, by: User, is_confirmed: bool, comment: str, verb: str) -> N
     link.answered_by = by
     link.answered_at = timezone.now()
     link.save()
-    record(
+    event = record(
         actor=by,
         verb=verb,
         target=link.report,
         changes={"organisation": link.organisation_id, "status": link.status},
         comment=link.comment,
     )
+    from .tasks import send_answer_notice
+
+    # The owner is told, in its målform, once the answer is committed (the event says who answered what, and why).
+    transaction.on_commit(partial(send_answer_notice.enqueue, event.pk))
 
 
 def _answer_as(model, *, by: User, link, is_confirmed: bool, comment: str, allowed, kind: str):
@@ -853,6 +878,7 @@ def _transition(
     verb: str,
     comment: str = "",
     allowed: Callable[[User, NeedsReport], bool],
+    after: Callable[[Event], None] | None = None,
 ) -> NeedsReport:
     with transaction.atomic():
         locked = _locked_for_update(report, None)
@@ -868,17 +894,27 @@ def _transition(
         locked.status = to
         locked.version += 1
         locked.save()
-        record(actor=by, verb=verb, target=locked, changes={"status": [before, to]}, comment=comment)
+        event = record(actor=by, verb=verb, target=locked, changes={"status": [before, to]}, comment=comment)
+        if after is not None:
+            after(event)
     report.refresh_from_db()
     return report
 
 
 def needs_report_return(*, by: User, report: NeedsReport, comment: str) -> NeedsReport:
-    """The office returns a report for changes, saying what must change."""
+    """The office returns a report for changes, saying what must change; the owner's submitters are told by e-mail."""
     if not comment.strip():
         raise ValidationError({"comment": _("Skriv hva eieren må endre.")})
+    from .tasks import send_return_notice
+
     return _transition(
-        by=by, report=report, to=Status.RETURNED, verb="returned", comment=comment.strip(), allowed=can_check_report
+        by=by,
+        report=report,
+        to=Status.RETURNED,
+        verb="returned",
+        comment=comment.strip(),
+        allowed=can_check_report,
+        after=lambda event: transaction.on_commit(partial(send_return_notice.enqueue, event.pk)),
     )
 
 

@@ -1,12 +1,37 @@
 """Reads of organisations, units, regions and bodies, each with a fixed number of queries."""
 
+from collections.abc import Iterable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from dekomp.accounts.models import BodyRole, ForumMembership, WorkingGroupMembership
+from dekomp.accounts.models import (
+    BodyRole,
+    ForumMembership,
+    OrganisationMembership,
+    OrganisationRole,
+    WorkingGroupMembership,
+)
 
 from .models import Forum, Office, Organisation, OrganisationKind, Region, Unit, UnitKind, WorkingGroup
+
+
+def organisation_addresses(organisations: Iterable[Organisation]) -> dict[int, list[str]]:
+    """Organisation id → where its e-mail goes: its own address and its active submitters' (one query).
+
+    The one place the platform finds an organisation's addresses: decision letters, report reminders and every
+    notification ask here.
+    """
+    organisations = list(organisations)
+    found: dict[int, set[str]] = {org.pk: {org.email} - {""} for org in organisations}
+    rows = OrganisationMembership.objects.filter(
+        organisation__in=organisations, role=OrganisationRole.SUBMITTER, user__is_active=True
+    ).values_list("organisation_id", "user__email")
+    for org_id, email in rows:
+        if email:
+            found[org_id].add(email)
+    return {org_id: sorted(emails) for org_id, emails in found.items()}
 
 
 def organisations_in_office(

@@ -9,9 +9,10 @@ class PayoutsConfig(AppConfig):
     verbose_name = _("Tilsagn og utbetaling")
 
     def ready(self) -> None:
-        # Earlier stages (the round set-up, the solver) read commitments through this hook, never by import.
+        # Earlier stages (the round set-up, the solver, the frame checks) read the money through this hook, never by
+        # import: ``schemes.commitments.money_for_office`` asks the ledger for commitments and payouts.
         from dekomp.schemes.commitments import register
 
-        from .ledger import committed_by_other_rounds
+        from .ledger import bindings
 
-        register(committed_by_other_rounds)
+        register(bindings)

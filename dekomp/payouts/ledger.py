@@ -1,12 +1,12 @@
 """The commitments ledger: per office, scheme and budget year, the frame, what is committed, paid and free.
 
-The frame of a budget year follows ``dekomp.schemes.commitments.frames_for_office``. Committed is the sum of the
-binding decision lines (decided, letter sent or accepted) that no later change decision has superseded. Paid is the
-sum of payouts in batches marked as paid. ``free = frame − committed``; decisions may not make it negative, and no
-payout makes ``paid`` exceed ``committed``.
+The figures come from ``dekomp.schemes.commitments.money_for_office``, the one place they are computed; this module
+provides it with the commitments and payouts (``bindings``, registered in ``PayoutsConfig.ready``). Committed is the
+sum of the binding decision lines (decided, letter sent or accepted) that no later change decision has superseded.
+Paid is the sum of payouts in batches marked as paid. ``free = frame − committed``; decisions may not make it
+negative, and no payout makes ``paid`` exceed ``committed``.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,8 +14,8 @@ from django.db.models import Sum
 
 from dekomp.decisions.models import BINDING_STATUSES, DecisionLine
 from dekomp.organisations.models import Office
-from dekomp.schemes.commitments import frames_for_office
-from dekomp.schemes.models import Round, Scheme
+from dekomp.schemes.commitments import Bindings, Money, money_for_office
+from dekomp.schemes.models import Scheme
 
 from .models import BatchStatus, Payout
 
@@ -24,27 +24,44 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class LedgerRow:
-    """One office's money for one scheme in one budget year."""
+    """One office's money for one scheme in one budget year: a ``Money`` with its scheme."""
 
     scheme: Scheme
-    budget_year: int
-    frame: Decimal
-    committed: Decimal
-    paid: Decimal
-    committed_earlier: Decimal = ZERO
+    money: Money
 
     @property
-    def free(self) -> Decimal:
-        return self.frame - self.committed
+    def budget_year(self) -> int:
+        return self.money.budget_year
+
+    @property
+    def frame(self) -> Decimal:
+        return self.money.frame
+
+    @property
+    def committed(self) -> Decimal:
+        return self.money.committed
+
+    @property
+    def committed_earlier(self) -> Decimal:
+        """Committed by earlier rounds' decisions (their years 2 and 3)."""
+        return self.money.committed_earlier
 
     @property
     def committed_this_year(self) -> Decimal:
         """Committed by the decisions of the round whose first budget year this is (and any later round)."""
-        return self.committed - self.committed_earlier
+        return self.money.committed_this_year
+
+    @property
+    def paid(self) -> Decimal:
+        return self.money.paid
+
+    @property
+    def free(self) -> Decimal:
+        return self.money.free
 
     @property
     def unpaid(self) -> Decimal:
-        return self.committed - self.paid
+        return self.money.unpaid
 
 
 def binding_lines(office: Office):
@@ -56,29 +73,10 @@ def binding_lines(office: Office):
     )
 
 
-def committed(office: Office, *, exclude_round: Round | None = None) -> dict[tuple[int, int], Decimal]:
-    """(scheme id, budget year) → committed money, optionally leaving one round's own decisions out."""
-    lines = binding_lines(office)
-    if exclude_round is not None:
-        lines = lines.exclude(decision__report__round=exclude_round)
-    rows = lines.values_list("decision__report__scheme_id", "budget_year").annotate(total=Sum("amount"))
+def committed(office: Office) -> dict[tuple[int, int], Decimal]:
+    """(scheme id, budget year) → committed money."""
+    rows = binding_lines(office).values_list("decision__report__scheme_id", "budget_year").annotate(total=Sum("amount"))
     return {(scheme_id, year): total for scheme_id, year, total in rows}
-
-
-def committed_split(office: Office) -> tuple[dict[tuple[int, int], Decimal], dict[tuple[int, int], Decimal]]:
-    """(scheme id, budget year) → committed in total, and the part earlier rounds' decisions (years 2 and 3) bind."""
-    rows = (
-        binding_lines(office)
-        .values_list("decision__report__scheme_id", "budget_year", "decision__report__round__first_budget_year")
-        .annotate(total=Sum("amount"))
-    )
-    total: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    earlier: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    for scheme_id, year, first_year, amount in rows:
-        total[(scheme_id, year)] += amount
-        if first_year < year:
-            earlier[(scheme_id, year)] += amount
-    return dict(total), dict(earlier)
 
 
 def paid(office: Office) -> dict[tuple[int, int], Decimal]:
@@ -91,33 +89,31 @@ def paid(office: Office) -> dict[tuple[int, int], Decimal]:
     return {(scheme_id, year): total for scheme_id, year, total in rows}
 
 
+def bindings(office: Office) -> Bindings:
+    """The office's commitments per scheme, year and round, and its payouts: the provider of ``schemes.commitments``.
+
+    Two queries.
+    """
+    rows = binding_lines(office).values_list(
+        "decision__report__scheme_id",
+        "budget_year",
+        "decision__report__round_id",
+        "decision__report__round__first_budget_year",
+    )
+    return Bindings(
+        committed={
+            (scheme_id, year, round_id, first): total
+            for scheme_id, year, round_id, first, total in rows.annotate(total=Sum("amount"))
+        },
+        paid=paid(office),
+    )
+
+
 def ledger(office: Office) -> list[LedgerRow]:
     """Every (scheme, budget year) the office has a frame or a commitment for, ordered by scheme and year.
 
     Four queries, whatever the amount of data: frames, commitments, payouts and the schemes.
     """
-    frame_by_key, paid_by_key = frames_for_office(office), paid(office)
-    committed_by_key, earlier_by_key = committed_split(office)
-    keys = set(frame_by_key) | set(committed_by_key) | set(paid_by_key)
-    schemes = Scheme.objects.in_bulk({scheme_id for scheme_id, _year in keys})
-    rows = [
-        LedgerRow(
-            scheme=schemes[scheme_id],
-            budget_year=year,
-            frame=frame_by_key.get((scheme_id, year), ZERO),
-            committed=committed_by_key.get((scheme_id, year), ZERO),
-            paid=paid_by_key.get((scheme_id, year), ZERO),
-            committed_earlier=earlier_by_key.get((scheme_id, year), ZERO),
-        )
-        for scheme_id, year in keys
-    ]
-    return sorted(rows, key=lambda row: (row.scheme.pk, row.budget_year))
-
-
-def committed_by_other_rounds(*, round: Round, scheme: Scheme) -> dict[int, Decimal]:
-    """Budget year → money other rounds' binding decisions commit for the scheme (the hook in schemes)."""
-    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (scheme_id, year), amount in committed(round.office, exclude_round=round).items():
-        if scheme_id == scheme.pk and year in round.budget_years:
-            totals[year] += amount
-    return dict(totals)
+    money = list(money_for_office(office))
+    schemes = Scheme.objects.in_bulk({row.scheme_id for row in money})
+    return [LedgerRow(scheme=schemes[row.scheme_id], money=row) for row in money]

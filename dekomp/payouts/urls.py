@@ -8,6 +8,7 @@ app_name = "payouts"
 
 urlpatterns = [
     path("bunke/<int:pk>/", views.batch, name="batch"),
+    path("bunke/<int:pk>/eksporter/", views.export_confirm, name="export_confirm"),
     path("bunke/<int:pk>/eksport.<str:fmt>/", views.export, name="export"),
     path("bunke/<int:pk>/utbetalt/", views.mark_paid, name="mark_paid"),
     path("utbetaling/<int:pk>/frigi/", views.release, name="release"),

@@ -171,13 +171,46 @@ def remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("payouts:batch", pk=payout.batch_id)
 
 
+def _render_confirm(request: HttpRequest, batch: PayoutBatch, *, action: str) -> HttpResponse:
+    return render(
+        request,
+        "payouts/batch_confirm.html",
+        {"batch": batch, "page": selectors.batch_page(batch), "action": action},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lock the batch for the finance system: a summary (payments, money, held ones) to confirm, then export."""
+    batch = _load_batch(request, pk)
+    if batch.status != BatchStatus.DRAFT:
+        return redirect("payouts:batch", pk=batch.pk)
+    if request.method == "GET":
+        return _render_confirm(request, batch, action="export")
+    try:
+        payout_batch_export(by=request.user, batch=batch, fmt="xlsx")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Bunken %(batch)s er eksportert og låst. Last ned filen til økonomisystemet.")
+            % {"batch": batch.reference},
+        )
+    return redirect("payouts:batch", pk=batch.pk)
+
+
 @login_required
 @require_GET
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The batch as a file for the finance system (CSV or xlsx); the first download marks it as exported."""
+    """The exported batch as a file for the finance system (CSV or xlsx); a draft batch is exported first."""
     if fmt not in EXPORT_FORMATS:
         raise Http404
     batch = _load_batch(request, pk)
+    if batch.status == BatchStatus.DRAFT:
+        # Exporting locks the batch: that is confirmed on its own page, never done by a download link.
+        return redirect("payouts:export_confirm", pk=batch.pk)
     try:
         rows = payout_batch_export(by=request.user, batch=batch, fmt=fmt)
     except ValidationError as error:
@@ -191,10 +224,14 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark an exported batch as paid; payouts still held move out of it to wait for the next batch."""
+    """Mark an exported batch as paid, after a summary to confirm; held payouts move out to the next batch."""
     batch = _load_batch(request, pk)
+    if request.method == "GET":
+        if batch.status == BatchStatus.PAID:
+            return redirect("payouts:batch", pk=batch.pk)
+        return _render_confirm(request, batch, action="paid")
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Last siden på nytt og prøv igjen."))

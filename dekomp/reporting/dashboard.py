@@ -99,6 +99,9 @@ class MoneyRow:
     frame: Decimal
     committed: Decimal
     paid: Decimal
+    # Set on a row that is one office's scheme and budget year (the figures of ``schemes.commitments``).
+    scheme_code: str = ""
+    budget_year: int | None = None
 
     @property
     def free(self) -> Decimal:
@@ -321,6 +324,7 @@ def dashboard(*, offices: list[Office], year: int | None = None) -> Dashboard:
 
     combined: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
     scheme_names: dict[int, str] = {}
+    scheme_codes: dict[int, str] = {}
     office_rows = []
     for office in offices:
         rows: list[LedgerRow] = ledger(office) if office.pk in with_rounds else []
@@ -328,6 +332,7 @@ def dashboard(*, offices: list[Office], year: int | None = None) -> Dashboard:
             rows = [row for row in rows if row.budget_year in budget_years]
         for row in rows:
             scheme_names[row.scheme.pk] = row.scheme.short_name
+            scheme_codes[row.scheme.pk] = row.scheme.code
             sums = combined[(row.scheme.pk, row.budget_year)]
             sums[0] += row.frame
             sums[1] += row.committed
@@ -340,11 +345,18 @@ def dashboard(*, offices: list[Office], year: int | None = None) -> Dashboard:
                 paid=sum((row.paid for row in rows), ZERO),
             )
         )
+    several = len(offices) > 1
     ledger_rows = [
-        MoneyRow(label=f"{scheme_names[scheme_id]} {budget_year}", frame=frame, committed=committed, paid=paid)
+        MoneyRow(
+            label=f"{scheme_names[scheme_id]} {budget_year}",
+            frame=frame,
+            committed=committed,
+            paid=paid,
+            scheme_code="" if several else scheme_codes[scheme_id],
+            budget_year=None if several else budget_year,
+        )
         for (scheme_id, budget_year), (frame, committed, paid) in sorted(combined.items())
     ]
-    several = len(offices) > 1
     return Dashboard(
         offices=offices,
         year=year,

@@ -16,13 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dekomp.accounts.models import OrganisationMembership, OrganisationRole, User
+from dekomp.accounts.models import User
 from dekomp.activity.services import record
 from dekomp.core.formatting import format_nok
 from dekomp.decisions.letters import reporting_deadline
 from dekomp.decisions.models import BINDING_STATUSES, Decision, DecisionLine
 from dekomp.needs.models import NeedsReport
 from dekomp.organisations.models import Organisation, Unit
+from dekomp.organisations.selectors import organisation_addresses
 from dekomp.schemes.models import Round
 
 from .models import (
@@ -367,13 +368,13 @@ def report_request_more(*, by: User, report: RecipientReport, comment: str) -> R
         locked.office_comment = comment
         locked.version += 1
         locked.save()
-        record(
+        event = record(
             actor=by, verb="more_requested", target=locked, changes={"status": [before, locked.status]}, comment=comment
         )
         from .tasks import send_more_requested
 
-        report_id = locked.pk
-        transaction.on_commit(lambda: send_more_requested.enqueue(report_id))
+        report_id, event_id = locked.pk, event.pk
+        transaction.on_commit(lambda: send_more_requested.enqueue(report_id, event_id))
     report.refresh_from_db()
     return report
 
@@ -484,15 +485,7 @@ def report_settle(
 
 def reminder_addresses(organisations: Iterable[Organisation]) -> dict[int, list[str]]:
     """Organisation id → its own e-mail address and those of its active submitters (one query)."""
-    organisations = list(organisations)
-    found: dict[int, set[str]] = {org.pk: {org.email} - {""} for org in organisations}
-    rows = OrganisationMembership.objects.filter(
-        organisation__in=organisations, role=OrganisationRole.SUBMITTER, user__is_active=True
-    ).values_list("organisation_id", "user__email")
-    for org_id, email in rows:
-        if email:
-            found[org_id].add(email)
-    return {org_id: sorted(emails) for org_id, emails in found.items()}
+    return organisation_addresses(organisations)
 
 
 def reminders_send(*, today: date) -> int:

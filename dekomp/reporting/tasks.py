@@ -4,35 +4,31 @@ Every e-mail goes to the recipient organisation's address and its submitters, in
 the e-mail outbox (kept until the mail server takes it).
 """
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 from django_tasks import task
 
-from dekomp.core import outbox
+from dekomp.activity import notify
+from dekomp.organisations.selectors import organisation_addresses
 
 from .models import RecipientReport, Reminder, Settlement
 
 
 def _report_url(report: RecipientReport, name: str) -> str:
-    """The page's address; absolute when ``DEKOMP_SITE_URL`` is set (e-mails are read outside the site)."""
-    return f"{getattr(settings, 'DEKOMP_SITE_URL', '').rstrip('/')}{reverse(name, args=[report.pk])}"
+    """The page's address, absolute from ``DEKOMP_SITE_URL`` (e-mails are read outside the site)."""
+    return notify.url(name, report.pk)
 
 
 def _send(
     *, report: RecipientReport, template: str, recipients: list[str], context: dict, key: str | None = None
 ) -> None:
-    """Render ``reporting/email/<template>{_subject,}.txt`` in the recipient's målform and send it.
+    """Render ``reporting/email/<template>{_subject,}.txt`` in the recipient's målform and send it (``notify``).
 
     ``key`` names the e-mail in the outbox, so a task run twice sends it once.
     """
-    if not recipients:
-        return
-    language = report.recipient.malform or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
+    notify.send(
+        template=f"reporting/email/{template}",
+        language=notify.language_of(report.recipient),
+        to=recipients,
+        context={
             "report": report,
             "decision": report.line.decision,
             "needs_report": report.line.decision.report,
@@ -40,13 +36,9 @@ def _send(
             "edit_url": _report_url(report, "reporting:edit"),
             "detail_url": _report_url(report, "reporting:detail"),
             **context,
-        }
-        subject = " ".join(render_to_string(f"reporting/email/{template}_subject.txt", context).split())
-        body = render_to_string(f"reporting/email/{template}.txt", context)
-    message = EmailMessage(
-        subject, body, settings.DEFAULT_FROM_EMAIL, recipients, headers={"Content-Language": language}
+        },
+        key=key,
     )
-    outbox.send(message, key=key)
 
 
 def _report(pk: int) -> RecipientReport:
@@ -70,30 +62,30 @@ def send_report_reminder(reminder_id: int) -> None:
 
 
 @task()
-def send_more_requested(report_id: int) -> None:
-    """Tell the recipient the office wants more in the report, with the office's comment."""
-    from .services import reminder_addresses
+def send_more_requested(report_id: int, event_id: int | None = None) -> None:
+    """Tell the recipient the office wants more in the report, with the office's comment (once per request)."""
+    from dekomp.activity.models import Event
 
     report = _report(report_id)
+    event = Event.objects.filter(pk=event_id).first() if event_id else None
     _send(
         report=report,
         template="more_requested",
-        recipients=reminder_addresses([report.recipient])[report.recipient_id],
-        context={"comment": report.office_comment},
+        recipients=organisation_addresses([report.recipient])[report.recipient_id],
+        context={"comment": event.comment if event else report.office_comment},
+        key=f"reporting.more_requested:{event.pk}" if event else None,
     )
 
 
 @task()
 def send_settlement_notice(settlement_id: int) -> None:
     """Notify the recipient of the decision on its unused money: a repayment claim, or money carried over."""
-    from .services import reminder_addresses
-
     settlement = Settlement.objects.select_related("carried_to").get(pk=settlement_id)
     report = _report(settlement.report_id)
     _send(
         report=report,
         template=f"settlement_{settlement.kind}",
-        recipients=reminder_addresses([report.recipient])[report.recipient_id],
+        recipients=organisation_addresses([report.recipient])[report.recipient_id],
         context={"settlement": settlement},
         key=f"reporting.settlement:{settlement.pk}",
     )

@@ -13,7 +13,6 @@ from dekomp.core.forms import add_domain_errors
 from dekomp.organisations.models import Office
 
 from . import selectors, workflow
-from .commitments import committed_by_other_rounds
 from .forms import ReopenForm, RoundTransitionForm
 from .models import ROUND_TRANSITIONS, Round, RoundStatus
 from .permissions import can_manage_round, can_reopen_for_owner, can_view_round_setup
@@ -39,40 +38,16 @@ def _load_round(request: HttpRequest, pk: int) -> Round:
     return round
 
 
-def _frame_rows(round: Round) -> list[dict]:
-    """Per scheme: its frame in each of the round's budget years (None where none is set) and the sum."""
-    frames = {(frame.scheme_id, frame.budget_year): frame.amount for frame in round.frames.all()}
-    rows = []
-    for scheme in round.schemes.all():
-        amounts = [frames.get((scheme.pk, year)) for year in round.budget_years]
-        rows.append({"scheme": scheme, "amounts": amounts, "total": sum(a for a in amounts if a is not None)})
-    return rows
-
-
-def _room_rows(round: Round, frame_rows: list[dict]) -> list[dict]:
-    """Per scheme and budget year: the frame, what other rounds' decisions already bind, and what is left."""
-    rows = []
-    for row in frame_rows:
-        committed = committed_by_other_rounds(round=round, scheme=row["scheme"])
-        for year, frame in zip(round.budget_years, row["amounts"], strict=True):
-            bound = committed.get(year, 0)
-            free = None if frame is None else frame - bound
-            rows.append({"scheme": row["scheme"], "year": year, "frame": frame, "committed": bound, "free": free})
-    return rows
-
-
 def _render_detail(request: HttpRequest, round: Round, reopen_form: ReopenForm | None = None) -> HttpResponse:
     round = selectors.round_with_setup(round_id=round.pk)
     can_reopen = can_reopen_for_owner(request.user, round)
     transitions = ROUND_TRANSITIONS[round.status] if can_manage_round(request.user, round) else ()
-    frame_rows = _frame_rows(round)
     return render(
         request,
         "schemes/round_detail.html",
         {
             "round": round,
-            "frame_rows": frame_rows,
-            "room_rows": _room_rows(round, frame_rows),
+            "money": selectors.round_money(round),
             "transitions": [(status, RoundStatus(status).label) for status in transitions],
             "can_reopen": can_reopen,
             "reopen_form": reopen_form or (ReopenForm(office=round.office) if can_reopen else None),

@@ -99,6 +99,10 @@ def test_envelopes_proposal_override_meeting_and_approval(page, tmp_path):
     assert "Statsforvalteren er sekretariat og stemmer ikke" in forged.text()
     with page.expect_navigation():
         page.get_by_role("button", name="Vedta innstillingen").click()
+    assert int(page.get_by_test_id("summary-count").get_attribute("data-count")) > 0  # the summary to confirm
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bekreft: vedta innstillingen").click()
     assert "er vedtatt av forumet" in page.get_by_test_id("recommendation-status").inner_text()
     page_total = nok_to_int(page.get_by_test_id("recommended-total").inner_text())
     frame_total = nok_to_int(page.get_by_test_id("frame-total").inner_text())

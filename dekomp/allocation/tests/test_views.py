@@ -2,6 +2,7 @@
 
 import io
 import re
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dekomp.accounts.models import BodyRole, ForumMembership
+from dekomp.activity.models import Job, JobStatus
 from dekomp.allocation import selectors, services
 from dekomp.allocation.models import Envelope, LongTermPlan, Vote
 from dekomp.allocation.pdf import recommendation_html
@@ -204,7 +206,19 @@ def test_meeting_and_approval_through_the_pages(world, proposal):
     forum_home = reverse("home:forum", args=[world.forum.pk])
     before = secretariat.get(forum_home).content.decode()
     assert f"{round.name}: 0 av " in before and 'data-todo="recommendation_approved"' not in before
-    response = secretariat.post(reverse("allocation:approve", args=[recommendation.pk]), {"meeting": meeting.pk})
+    url = reverse("allocation:approve", args=[recommendation.pk])
+    # First a summary to confirm: measures and money per scheme and year; nothing is approved yet.
+    summary = secretariat.post(url, {"meeting": meeting.pk})
+    assert summary.status_code == 200
+    totals = services.recommendation_totals(recommendation)
+    assert summary.context["summary"].total == sum(totals.values())
+    assert (
+        summary.context["summary"].measures
+        == recommendation.lines.filter(amount__gt=0).values("report").distinct().count()
+    )
+    recommendation.refresh_from_db()
+    assert recommendation.status == "utkast"
+    response = secretariat.post(url, {"meeting": meeting.pk, "confirmed": "1"})
     assert response.status_code == 302
     recommendation.refresh_from_db()
     assert recommendation.status == "vedtatt"
@@ -217,7 +231,11 @@ def test_meeting_and_approval_through_the_pages(world, proposal):
     assert f"{round.name}: 0 av " not in home  # the rankings line is gone with the meeting's
 
 
-def test_pdf_and_xlsx_totals_match_the_page_and_stay_within_the_frame(world, proposal):
+def test_pdf_and_xlsx_totals_match_the_page_and_stay_within_the_frame(
+    world, proposal, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path
     round, _scheme, reports = proposal
     recommendation = services.draft_recommendation(round=round)
     services.recommendation_line_set(
@@ -242,14 +260,26 @@ def test_pdf_and_xlsx_totals_match_the_page_and_stay_within_the_frame(world, pro
     assert sum(amounts) == page_total
     assert len(amounts) == 4 * 2  # one row per report and year
     total_row = next(row for row in totals.iter_rows(min_row=2, values_only=True) if row[0] == "Sum")
-    assert total_row[3] == page_total and total_row[3] <= total_row[2]
+    # Ordning, year, frame, bound by other rounds, recommended, free after the recommendation, owners, partners.
+    assert total_row[4] == page_total and total_row[4] <= total_row[2] - total_row[3]
     for row in totals.iter_rows(min_row=2, values_only=True):
         if row[0] != "Sum":
-            assert row[3] <= row[2] and row[4] == row[2] - row[3]
-            assert row[5] + row[6] == row[3]  # owners' and partners' parts add up
+            assert row[4] <= row[2] - row[3] and row[5] == row[2] - row[3] - row[4]
+            assert row[6] + row[7] == row[4]  # owners' and partners' parts add up
 
-    pdf = client.get(reverse("allocation:pdf", args=[recommendation.pk]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The PDF is made by the worker: the button starts a job, whose page offers the file.
+    assert reverse("allocation:pdf", args=[recommendation.pk]) in html
+    token = str(uuid.uuid4())
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("allocation:pdf", args=[recommendation.pk]), {"token": token})
+        client.post(reverse("allocation:pdf", args=[recommendation.pk]), {"token": token})  # a double click
+    job = Job.objects.get(token=token)
+    assert started["Location"] == reverse("jobs:detail", args=[job.pk]) and Job.objects.count() == 1
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 1, 1)
+    assert reverse("jobs:file", args=[job.pk]) in client.get(started["Location"]).content.decode()
+    pdf = client.get(reverse("jobs:file", args=[job.pk]))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert client_for(world.users["owner"]).get(reverse("jobs:file", args=[job.pk])).status_code == 403
     ws = selectors.workspace(forum=world.forum, round=round, recommendation=recommendation)
     pdf_html = recommendation_html(ws)
     pdf_total = re.search(r'id="recommended-total">([^<]*)<', pdf_html).group(1)

@@ -72,7 +72,8 @@ def test_the_workspace_shows_decisions_against_recommendation_frame_and_commitme
     assert f"{first.reference} Tiltak 1" in page and "Delvis innvilget" in page and "Innvilget" in page
     assert "2027: 150\u00a0000\u00a0kr → 90\u00a0000\u00a0kr (−60\u00a0000\u00a0kr)" in page
     assert "Avviker – begrunnet" in page and "Som innstilt" in page
-    # DeKomp 2027: frame 1 000 000, other rounds 150 000, recommended 400 000, drafts 340 000 → free 510 000.
+    # DeKomp 2027: frame 1 000 000, other rounds 150 000, recommended 400 000, nothing decided in the round → free
+    # 850 000 (the ledger's figure); drafts 340 000 → free after the drafts 510 000.
     totals = re.search(r'data-testid="totals-dekomp".*?</table>', response.content.decode(), re.S).group(0)
     row_2027 = re.search(r'<tr><th scope="row">2027.*?</tr>', totals).group(0)
     cells = [cell.strip() for cell in re.split(r"<[^>]+>", row_2027) if cell.strip()]
@@ -82,6 +83,7 @@ def test_the_workspace_shows_decisions_against_recommendation_frame_and_commitme
         "150\u00a0000\u00a0kr",
         "400\u00a0000\u00a0kr",
         "0\u00a0kr",
+        "850\u00a0000\u00a0kr",
         "340\u00a0000\u00a0kr",
         "510\u00a0000\u00a0kr",
     ]

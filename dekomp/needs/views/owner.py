@@ -78,6 +78,7 @@ def _step_context(report: NeedsReport, step_slug: str) -> dict:
         "current": step_slug,
         "deadline": deadline_for(round=report.round, owner=report.owner),
         "problems": services.submission_problems(report),
+        "returned": selectors.return_event(report),
     }
 
 

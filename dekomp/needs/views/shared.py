@@ -61,6 +61,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "needs/detail.html",
         {
             "report": report,
+            "returned": selectors.return_event(report),
             "budget": selectors.budget_table(report),
             "partner_links": partner_links,
             "co_owner_links": co_owner_links,

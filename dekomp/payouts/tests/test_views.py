@@ -157,9 +157,35 @@ def test_remove_takes_a_payout_out_and_a_stale_page_is_refused(world):
 # ------------------------------------------------------------------------------------------------------- export
 
 
+def export_confirmed(client, batch):
+    """The office confirms the export on its summary page (the batch is locked), as the page's button does."""
+    return client.post(reverse("payouts:export_confirm", args=[batch.pk]), follow=True)
+
+
+def test_export_is_confirmed_on_a_summary_before_the_batch_is_locked(world):
+    accepted_world(world, count=3)
+    batch = create_batch(world)
+    client = _client(world)
+    page = client.get(reverse("payouts:batch", args=[batch.pk])).content.decode()
+    assert reverse("payouts:export_confirm", args=[batch.pk]) in page
+    assert reverse("payouts:export", args=[batch.pk, "csv"]) not in page  # no download that locks the batch
+    # The download link of a draft leads to the summary; neither writes anything.
+    response = client.get(reverse("payouts:export", args=[batch.pk, "csv"]))
+    assert response["Location"] == reverse("payouts:export_confirm", args=[batch.pk])
+    summary = client.get(response["Location"])
+    assert summary.context["page"].total == Decimal(600_000) and len(summary.context["page"].included) == 3
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DRAFT
+    response = export_confirmed(client, batch)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.EXPORTED
+    assert reverse("payouts:export", args=[batch.pk, "csv"]) in response.content.decode()
+
+
 def test_csv_export_lists_every_included_payout_and_its_total_equals_the_decision_lines(world):
     decisions = accepted_world(world, count=3)
     batch = create_batch(world)
+    export_confirmed(_client(world), batch)
     response = _client(world).get(reverse("payouts:export", args=[batch.pk, "csv"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert f"{batch.reference}.csv" in response["Content-Disposition"]
@@ -182,6 +208,7 @@ def test_xlsx_export_leaves_held_payouts_out(world):
     batch = create_batch(world, kind="partner")
     assert not batch.payouts.filter(is_held=True).exists()
     batch = create_batch(world)
+    export_confirmed(_client(world), batch)
     response = _client(world).get(reverse("payouts:export", args=[batch.pk, "xlsx"]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -202,7 +229,7 @@ def test_xlsx_export_leaves_held_payouts_out(world):
 def test_export_without_bank_accounts_goes_back_naming_the_recipients(world):
     accepted_world(world, accounts=False)
     batch = create_batch(world)
-    response = _client(world).get(reverse("payouts:export", args=[batch.pk, "xlsx"]), follow=True)
+    response = export_confirmed(_client(world), batch)
     message = " ".join(_messages(response))
     assert "Fredrikstad kommune" in message and "Sarpsborg kommune" in message and "kontonummer" in message
     batch.refresh_from_db()
@@ -226,7 +253,11 @@ def test_mark_paid_after_export_and_held_payouts_move_out(world):
     url = reverse("payouts:mark_paid", args=[batch.pk])
     response = client.post(url, {"version": batch.version}, follow=True)
     assert any("Eksporter bunken" in m for m in _messages(response))
-    client.get(reverse("payouts:export", args=[batch.pk, "csv"]))
+    export_confirmed(client, batch)
+    batch.refresh_from_db()
+    summary = client.get(url)  # the summary to confirm: what is paid, and what moves out
+    assert len(summary.context["page"].held) == 1 and 'name="version"' in summary.content.decode()
+    assert batch.status == BatchStatus.EXPORTED
     response = client.post(url, {"version": batch.version}, follow=True)
     assert any("markert som utbetalt" in m for m in _messages(response))
     batch.refresh_from_db()
@@ -300,11 +331,14 @@ def test_round_setup_shows_what_other_rounds_bind_and_what_is_free(world):
     later.first_budget_year = 2028
     later.save()
     body = _client(world).get(reverse("schemes:round_detail", args=[later.pk])).content.decode()
-    assert "Bundet av tidligere vedtak og fritt for denne runden" in body
-    # 2028 frame 10 000 000; the 2027 round's decisions bind 400 000 of it.
+    assert "Ramme, tilsagn og ledig" in body
+    # 2028 frame 10 000 000; the 2027 round's decisions bind 400 000 of it, this round's none.
     free = body.split('data-testid="room-dekomp-2028"')[1].split("</td>")[0]
     assert "9\u00a0600\u00a0000\u00a0kr" in free
-    assert "400\u00a0000\u00a0kr" in body.split('data-testid="room-dekomp-2028"')[0].rsplit("<tr>", 1)[1]
+    row = body.split('data-testid="room-dekomp-2028"')[0].rsplit("<tr>", 1)[1]
+    others = row.split('data-money="others"')[1].split("</td>")[0]
+    assert "400\u00a0000\u00a0kr" in others
+    assert "0\u00a0kr" in row.split('data-money="in-round"')[1].split("</td>")[0]
 
 
 # ------------------------------------------------------------------------------------------------ bank account

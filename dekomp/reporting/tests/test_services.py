@@ -421,21 +421,20 @@ def test_reminders_go_to_the_organisation_and_its_submitters_in_its_malform(
     reader = User.objects.create_user(email="leser@test.example", password="pw", full_name="Leser")
     OrganisationMembership.objects.create(user=reader, organisation=world.owner_org, role=OrganisationRole.READER)
     rendered_in = []
-    from dekomp.reporting import tasks
+    from dekomp.activity import notify
 
-    original = tasks.render_to_string
+    original = notify.render
 
-    def spy(*args, **kwargs):
-        from django.utils import translation
+    def spy(**kwargs):
+        subject, body, written_in = original(**kwargs)
+        rendered_in.append(written_in)
+        return subject, body, written_in
 
-        rendered_in.append(translation.get_language())
-        return original(*args, **kwargs)
-
-    tasks.render_to_string = spy
+    notify.render = spy
     try:
         assert run_reminders(DEADLINE + timedelta(days=1), django_capture_on_commit_callbacks) == 2
     finally:
-        tasks.render_to_string = original
+        notify.render = original
     owner_mail = next(m for m in mail.outbox if "owner@test.example" in m.to)
     assert owner_mail.to == ["owner@test.example", "post@fredrikstad.example"]  # not the reader
     assert owner_mail.extra_headers["Content-Language"] == "nn"
