@@ -81,7 +81,7 @@ TODO_ACTIONS: dict[str, tuple[str, set[tuple[str, str]]]] = {
     "recommendation_approved": ("allocation:workspace", set()),
     "move_round": ("schemes:round_detail", {("schemes:round_transition", "GET")}),
     "pay_out": ("payouts:index", {("payouts:create", "POST")}),
-    "finish_batch": ("payouts:batch", {("payouts:mark_paid", "POST")}),
+    "finish_batch": ("payouts:batch", {("payouts:export_confirm", "GET"), ("payouts:mark_paid", "GET")}),
     "check_reports": ("needs:round_list", {("needs:round_list", "POST"), ("needs:check", "POST")}),
     "follow_the_money": ("reporting:dashboard", set()),
     "accept_terms": ("decisions:accept", {("decisions:accept", "POST")}),

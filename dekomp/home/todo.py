@@ -493,7 +493,7 @@ def for_office_payouts(*, work: PayoutWork) -> list[TodoItem]:
         items.append(TodoItem(text, url=reverse("payouts:index", args=[work.office.slug]), kind="pay_out"))
     for batch in work.unfinished:
         if batch.status == BatchStatus.DRAFT:
-            text = _("Utbetalingsbunke %(batch)s er laget. Last ned filen til økonomisystemet.")
+            text = _("Utbetalingsbunke %(batch)s er laget. Eksporter den til økonomisystemet.")
         else:
             text = _("Utbetalingsbunke %(batch)s er eksportert. Marker den som utbetalt når pengene er betalt ut.")
         items.append(

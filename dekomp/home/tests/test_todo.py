@@ -60,7 +60,7 @@ def test_the_caseworker_is_told_what_is_ready_to_pay_and_which_batch_to_finish(w
     pay = {text for kind, text in found if kind == "pay_out"}
     assert f"Budsjettår 2027: {partners} vedtatte beløp er klare til utbetaling." in pay
     assert [t for k, t in found if k == "finish_batch"] == [
-        f"Utbetalingsbunke {batch.reference} er laget. Last ned filen til økonomisystemet."
+        f"Utbetalingsbunke {batch.reference} er laget. Eksporter den til økonomisystemet."
     ]
 
     payouts.payout_batch_export(by=world.users["caseworker"], batch=batch, fmt="csv")
