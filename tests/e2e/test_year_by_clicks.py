@@ -360,6 +360,10 @@ def secretariat_makes_the_recommendation(year: Year, actor) -> None:
     page.get_by_label("Referat").fill("Forumet gikk gjennom forslaget og ble enige – e2e.")
     click(page, page.get_by_role("button", name="Registrer møtet"))
     click(page, page.get_by_role("button", name="Vedta innstillingen"))
+    assert view_name(page) == "allocation:approve"  # a summary of what is approved, to confirm
+    assert_accessible(page)
+    click(page, page.get_by_role("button", name="Bekreft: vedta innstillingen"))
+    assert view_name(page) == "allocation:workspace"
     expect(page.get_by_test_id("recommendation-status")).to_contain_text("er vedtatt av forumet")
     assert_accessible(page)
 
@@ -474,9 +478,15 @@ def caseworker_pays_out(year: Year, actor) -> None:
     lines = caseworker.todo()
     assert count_in(lines, ready) == before - included  # the partners' amounts wait for their own batch
     assert_accessible(page)  # the home
-    assert has(lines, rf"^Utbetalingsbunke {batch} er laget\. Last ned filen til økonomisystemet\.$")
+    assert has(lines, rf"^Utbetalingsbunke {batch} er laget\. Eksporter den til økonomisystemet\.$")
 
+    # Exporting locks the batch: it is confirmed on a page of its own, then the file is there to download.
     caseworker.follow(rf"^Utbetalingsbunke {batch} er laget")
+    assert view_name(page) == "payouts:batch"
+    click(page, page.get_by_role("link", name="Eksporter bunken til økonomisystemet"))
+    assert view_name(page) == "payouts:export_confirm"
+    assert page.get_by_test_id("summary-count").get_attribute("data-count") == str(included)
+    click(page, page.get_by_role("button", name="Bekreft: eksporter og lås bunken"))
     assert view_name(page) == "payouts:batch"
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned fil til økonomisystemet (Excel)").click()
@@ -487,7 +497,10 @@ def caseworker_pays_out(year: Year, actor) -> None:
     assert has(lines, rf"^Utbetalingsbunke {batch} er eksportert\. Marker den som utbetalt")
 
     caseworker.follow(rf"^Utbetalingsbunke {batch} er eksportert")
-    click(page, page.get_by_role("button", name="Marker som utbetalt"))
+    click(page, page.get_by_role("link", name="Marker som utbetalt"))
+    assert view_name(page) == "payouts:mark_paid"
+    assert_accessible(page)
+    click(page, page.get_by_role("button", name="Bekreft: marker som utbetalt"))
     expect(page.get_by_test_id("batch-status")).to_have_text("Utbetalt")
     assert not has(caseworker.todo(), rf"^Utbetalingsbunke {batch} ")
 
