@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.urls import resolve
+from playwright.sync_api import expect
 
 from dekomp.home.demo.personas import DEMO_OFFICE_SLUG, PERSONAS
 
@@ -128,9 +129,10 @@ def test_caseworker_follows_the_round_through_decisions_letters_and_payouts(page
     assert response.body().startswith(b"PK")  # an xlsx is a zip file
 
     # The ledger: frame, commitments and what is paid, per scheme and budget year.
-    page.get_by_role("link", name="Tilsagn per ordning og budsjettår").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tilsagn per ordning og budsjettår").first.click()
     assert view_name(page) == "payouts:ledger"
-    assert page.get_by_role("table", name=re.compile(r"^Ramme, tilsagn, utbetalt og ledig for DeKomp")).is_visible()
+    expect(page.get_by_role("table", name=re.compile(r"^Ramme, tilsagn, utbetalt og ledig for DeKomp"))).to_be_visible()
     assert_accessible(page)
 
 
