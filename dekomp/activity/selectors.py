@@ -247,6 +247,7 @@ def _changes(model: type[models.Model] | None, changes: object) -> list[Change]:
     return result
 
 
+NAME_JOIN_DEPTH = 3
 _LINKS = {("needs", "needsreport"): "activity:report", ("schemes", "round"): "activity:round"}
 
 
@@ -264,7 +265,11 @@ def _target_names(events: list[Event]) -> dict[tuple[int, int], str]:
         model = content_type.model_class()
         if model is None or model.__str__ is models.Model.__str__:
             continue  # no name of its own: the kind and number say it
-        for pk, target in model._base_manager.select_related().in_bulk(ids).items():
+        targets = model._base_manager.select_related()
+        # Every non-null key, but only three steps deep (an appeal's name needs decision → report → round): the
+        # default depth of five joins dozens of tables, which PostgreSQL's planner takes minutes over.
+        targets.query.max_depth = NAME_JOIN_DEPTH
+        for pk, target in targets.in_bulk(ids).items():
             names[(content_type.pk, pk)] = str(target)
     return names
 
