@@ -10,8 +10,8 @@ from dekomp.activity.verbs import VERBS, verb_label
 PAST_TENSE = {
     "aksepterte", "anonymiserte", "avgjorde", "avslo", "ba", "bekreftet", "eksporterte", "endret", "fattet", "fjernet",
     "flyttet", "forberedte", "frigav", "godkjente", "kjørte", "kommenterte", "krevde", "la", "laget", "lagret",
-    "lastet", "markerte", "meldte", "minnet", "oppga", "opprettet", "overførte", "registrerte", "returnerte", "satte", "sendte",
-    "stemte", "trakk", "vedtok", "vurderte", "åpnet",
+    "lastet", "markerte", "meldte", "minnet", "oppga", "opprettet", "overførte", "registrerte", "returnerte", "satte",
+    "sendte", "stemte", "trakk", "vedtok", "vurderte", "åpnet",
 }  # fmt: skip
 
 
