@@ -152,9 +152,10 @@ class PageParser(HTMLParser):
         ]
 
 
-# Five digits or more in a row, not part of a longer token (an e-mail, a file name, a reference with a dash).
+# Five digits or more in a row, not part of a longer token (an e-mail, a file name, a reference with a dash) and not
+# a number written as an identifier (``#12242``: PostgreSQL's ids reach five digits in a long test run).
 ACCOUNT_NUMBER = re.compile(r"\b\d{4}\s\d{2}\s\d{5}\b")  # a code, grouped as account numbers are: 1500 00 02108
-UNGROUPED = re.compile(r"(?<![\w.@/-])\d{5,}(?![\w@/-]|[.,]\d)")
+UNGROUPED = re.compile(r"(?<![\w.@/#-])\d{5,}(?![\w@/-]|[.,]\d)")
 
 
 def _is_code(digits: str) -> bool:
