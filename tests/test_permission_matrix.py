@@ -217,7 +217,8 @@ MATRIX: dict[str, Case] = {
         lambda w: [_draft(w).co_owner_links.get().pk], {"GET": logged_in(405), "POST": only("co_owner", ok=302)}
     ),
     "needs:round_list": Case(lambda w: [w.round.pk], {"GET": only(*OFFICE_STAFF), "POST": only(*OFFICE_STAFF, ok=302)}),
-    "needs:export": Case(lambda w: [w.round.pk, "xlsx"], {"GET": only(*OFFICE_STAFF), "POST": logged_in(405)}),
+    # Starts the worker's export job (no token posted: back to the overview with a message).
+    "needs:export": Case(lambda w: [w.round.pk, "xlsx"], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}),
     "needs:check": Case(lambda w: [w.report.pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}),
     "needs:return": Case(lambda w: [w.report.pk], {"GET": logged_in(405), "POST": only(*OFFICE_STAFF, ok=302)}),
     "assessment:board": Case(

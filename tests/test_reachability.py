@@ -49,7 +49,6 @@ NEVER_FETCH = {
 # Files: fetched once in the whole crawl (slow to make, and the same for every persona).
 FILES = {
     "needs:receipt_pdf",
-    "needs:export",
     "needs:attachment",
     "allocation:pdf",
     "allocation:xlsx",

@@ -6,6 +6,7 @@ a task with the job's id; the task reports each item with ``job_item_done`` / ``
 """
 
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -108,3 +109,19 @@ def job_finish(job: Job, *, result_url: str = "", error: str = "") -> Job:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "result_url", "finished_at"])
     return job
+
+
+# How long a finished job's file is kept: long enough to download it again, short of keeping copies of the
+# office's data in files nobody looks after (docs/privacy.md, "Background jobs").
+FILE_DAYS = 30
+
+
+def jobs_remove_old_files(*, days: int = FILE_DAYS) -> int:
+    """Delete the files of jobs finished more than ``days`` days ago (the job and its record stay). How many."""
+    cutoff = timezone.now() - timedelta(days=days)
+    removed = 0
+    for job in Job.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        job.file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(file="", file_name="")
+        removed += 1
+    return removed

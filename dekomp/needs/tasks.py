@@ -141,3 +141,45 @@ def send_return_notice(event_id: int) -> None:
         },
         key=f"needs.returned:{event.pk}",
     )
+
+
+# The kind of background job (dekomp.activity.jobs) that makes the overview's export (a workbook or a CSV table).
+EXPORT_JOB = "needs.export"
+EXPORT_TABLES = {"behovsmeldinger": 0, "budsjettposter": 1}
+
+
+@task()
+def export_job(job_id: int) -> int:
+    """Make the filtered reports' workbook or CSV table and keep it on the job, for the job's page to offer.
+
+    The headers are in the language of the person who asked; the file name carries the time it was made.
+    """
+    from django.utils import timezone
+
+    from dekomp.activity.jobs import job_finish, job_item_done, job_running, job_store_file
+    from dekomp.activity.models import Job
+    from dekomp.core.exports import csv_text, xlsx_bytes
+    from dekomp.schemes.models import Round
+
+    from .overview import Filters, export_rows
+
+    job = Job.objects.get(pk=job_id)
+    if job.is_finished:
+        return job.done
+    job_running(job)
+    parameters = job.parameters
+    try:
+        round = Round.objects.select_related("office").get(pk=parameters["round"])
+        with translation.override(parameters.get("language") or settings.LANGUAGE_CODE):
+            sheets = export_rows(round=round, filters=Filters(**parameters["filters"]))
+            name = f"behovsmeldinger-{round.office.slug}-{round.year}-{timezone.localtime():%Y%m%d-%H%M}"
+            if parameters["format"] == "xlsx":
+                name, content = f"{name}.xlsx", xlsx_bytes(sheets)
+            else:
+                table = parameters["table"]
+                name, content = f"{name}-{table}.csv", csv_text(sheets[EXPORT_TABLES[table]]).encode("utf-8-sig")
+    except Exception as error:
+        return job_finish(job, error=str(error) or error.__class__.__name__).done
+    job_store_file(job, name=name, content=content)
+    job_item_done(job)
+    return job_finish(job).done

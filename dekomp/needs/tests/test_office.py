@@ -3,21 +3,32 @@
 import csv
 import io
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import urlencode
 from openpyxl import load_workbook
 
+from dekomp.activity.models import Job, JobStatus
 from dekomp.needs.models import CheckBatch, Status
 from dekomp.schemes.models import Scheme, Theme
 
 from .conftest import YEAR
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _worker_in_the_test(settings, tmp_path):
+    """The exports' jobs run as soon as their request's transaction commits; their files go to a folder of the test."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -273,11 +284,24 @@ def test_check_and_return_one_report(caseworker, office_round):
     assert sprak.status == Status.RETURNED
 
 
-def workbook(client, office_round, **params):
-    response = client.get(reverse("needs:export", args=[office_round.round.pk, "xlsx"]), params)
+def export(client, office_round, fmt: str, table: str = "", **params):
+    """Start the export as the overview's button does and download the file the worker made: (response, job)."""
+    url = f"{reverse('needs:export', args=[office_round.round.pk, fmt])}?{urlencode(params)}"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.post(url, {"token": str(uuid.uuid4()), "tabell": table})
+    assert started.status_code == 302, started
+    job = Job.objects.get(pk=int(started["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert (job.kind, job.status, job.done, job.total) == ("needs.export", JobStatus.DONE, 1, 1), job.error
+    response = client.get(reverse("jobs:file", args=[job.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    return load_workbook(io.BytesIO(response.content))
+    response.body = b"".join(response.streaming_content)
+    return response, job
+
+
+def workbook(client, office_round, **params):
+    response, _job = export(client, office_round, "xlsx", **params)
+    return load_workbook(io.BytesIO(response.body))
 
 
 def column(sheet, header: str) -> list:
@@ -327,21 +351,21 @@ def test_export_neutralises_formula_injection(caseworker, office_round, world):
     sheet = workbook(caseworker, office_round, q="HYPERLINK")["Behovsmeldinger"]
     assert sheet["B2"].value == '\'=HYPERLINK("http://evil.example","Klikk")'
     assert sheet["B2"].data_type == "s"
-    response = caseworker.get(reverse("needs:export", args=[office_round.round.pk, "csv"]), {"q": "HYPERLINK"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    response, _job = export(caseworker, office_round, "csv", q="HYPERLINK")
+    rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][1] == '\'=HYPERLINK("http://evil.example","Klikk")'
 
 
 def test_csv_has_one_row_per_report_or_per_line(caseworker, office_round):
-    url = reverse("needs:export", args=[office_round.round.pk, "csv"])
-    response = caseworker.get(url)
-    assert response.content.startswith(b"\xef\xbb\xbf")
+    response, _job = export(caseworker, office_round, "csv")
+    assert response.body.startswith(b"\xef\xbb\xbf")
     assert response["Content-Disposition"].endswith('-behovsmeldinger.csv"')
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Referanse"
     assert len(rows) == 1 + 3
-    response = caseworker.get(url, {"tabell": "budsjettposter", "status": "alle"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    response, _job = export(caseworker, office_round, "csv", table="budsjettposter", status="alle")
+    assert response["Content-Disposition"].endswith('-budsjettposter.csv"')
+    rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + 4 + 2 + 1 + 2 + 1
     assert rows[1][:8] == [
         office_round.reports["lesing"].reference,
@@ -356,7 +380,40 @@ def test_csv_has_one_row_per_report_or_per_line(caseworker, office_round):
 
 
 def test_unknown_export_format_is_404(caseworker, office_round):
-    assert caseworker.get(reverse("needs:export", args=[office_round.round.pk, "pdf"])).status_code == 404
+    url = reverse("needs:export", args=[office_round.round.pk, "pdf"])
+    assert caseworker.post(url, {"token": str(uuid.uuid4())}).status_code == 404
+
+
+def test_export_starts_one_job_per_click_and_answers_at_once(caseworker, office_round, settings):
+    """The button starts a job with the overview's filter; a double click starts it once; nothing is made in the
+    request; the headers follow the language of the person who asked, whatever the worker's."""
+    url = f"{reverse('needs:export', args=[office_round.round.pk, 'xlsx'])}?q=lesing"
+    token = str(uuid.uuid4())
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        first = caseworker.post(url, {"token": token})
+        second = caseworker.post(url, {"token": token})
+    job = Job.objects.get(token=token)
+    assert first["Location"] == second["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (Job.objects.filter(kind="needs.export").count(), len(callbacks)) == (1, 1)
+    assert job.status == JobStatus.QUEUED and not job.file and job.parameters["filters"]["q"] == "lesing"
+    page = caseworker.get(first["Location"]).content.decode()
+    assert reverse("jobs:file", args=[job.pk]) not in page
+    # Asked for in English: the worker writes English headers.
+    caseworker.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english, _job = export(caseworker, office_round, "csv", q="lesing")
+    assert english.body.decode("utf-8-sig").split(";", 1)[0] == "Reference"
+    # A stale form (no token) starts nothing and says so.
+    stale = caseworker.post(url, follow=True)
+    assert Job.objects.filter(kind="needs.export").count() == 2
+    assert any(m.level_tag == "error" for m in get_messages(stale.wsgi_request))
+
+
+def test_the_overview_offers_each_export_as_a_button(caseworker, office_round):
+    html = caseworker.get(reverse("needs:round_list", args=[office_round.round.pk]), {"q": "lesing"}).content.decode()
+    actions = re.findall(r'<form method="post" action="([^"]*eksport[^"]*)"', html)
+    base = reverse("needs:export", args=[office_round.round.pk, "x"])[: -len("x")]
+    assert actions == [f"{base}xlsx?q=lesing", f"{base}csv?q=lesing", f"{base}csv?q=lesing"]
+    assert 'name="tabell" value="behovsmeldinger"' in html and 'name="tabell" value="budsjettposter"' in html
 
 
 def test_another_office_gets_403(client, world, office_round):
@@ -370,7 +427,9 @@ def test_another_office_gets_403(client, world, office_round):
         == 403
     )
     for fmt in ("xlsx", "csv"):
-        assert client.get(reverse("needs:export", args=[office_round.round.pk, fmt])).status_code == 403
+        url = reverse("needs:export", args=[office_round.round.pk, fmt])
+        assert client.post(url, {"token": str(uuid.uuid4())}).status_code == 403
+    assert not Job.objects.exists()
     assert client.post(reverse("needs:check", args=[report.pk])).status_code == 403
     assert client.post(reverse("needs:return", args=[report.pk]), {"comment": "x"}).status_code == 403
     report.refresh_from_db()

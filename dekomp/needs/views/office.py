@@ -1,27 +1,30 @@
 """The office's pages for a round's needs reports: overview, batch checks, exports, check or return of one."""
 
 import uuid
+from dataclasses import asdict
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from dekomp.core.exports import csv_response, xlsx_response
+from dekomp.activity.forms import JobTokenForm
+from dekomp.activity.jobs import job_start
 from dekomp.core.forms import DesignsystemetFormMixin, ModelMultipleChoiceField
 from dekomp.organisations.models import Organisation, Region
 from dekomp.schemes.models import Round, Scheme, Theme
 from dekomp.schemes.permissions import can_view_round_setup
 
 from ..models import NeedsReport, Status
-from ..overview import ALL_STATUSES, SORT_FIELDS, Batch, Filters, batch_reports, export_rows, round_overview
+from ..overview import ALL_STATUSES, SORT_FIELDS, Batch, Filters, batch_reports, round_overview
 from ..permissions import can_check_report
 from ..selectors import check_token_used
 from ..services import (
@@ -30,6 +33,7 @@ from ..services import (
     needs_reports_check_batch,
     needs_reports_return_batch,
 )
+from ..tasks import EXPORT_JOB, EXPORT_TABLES, export_job
 
 SORT_LABELS = {
     "reference": gettext_lazy("Referanse"),
@@ -42,7 +46,12 @@ SORT_LABELS = {
 NUMERIC_SORTS = {"total"}
 FIRST_DESCENDING = {"total", "submitted"}  # largest and newest first is what one usually wants
 ASCENDING, DESCENDING = "stigende", "synkende"
-EXPORT_TABLES = {"behovsmeldinger": 0, "budsjettposter": 1}
+# The overview's downloads: the workbook, and each table as CSV (each made by the task worker).
+EXPORTS = [
+    ("xlsx", "", gettext_lazy("Last ned som regneark (xlsx): behovsmeldinger og budsjettposter")),
+    ("csv", "behovsmeldinger", gettext_lazy("Last ned behovsmeldingene som CSV")),
+    ("csv", "budsjettposter", gettext_lazy("Last ned budsjettpostene som CSV")),
+]
 CHECK, RETURN = "kontroller", "returner"
 PAGE, MATCHING = "side", "filter"  # the ticked reports, or every report passing the filter
 LIST_MARK = ("fra", "liste")  # a report opened from the overview carries its query string and this mark
@@ -202,6 +211,9 @@ def round_list(request: HttpRequest, round_pk: int) -> HttpResponse:
             "overview": overview,
             "columns": {column["key"]: column for column in _sort_columns(request, filters)},
             "export_query": export_query.urlencode(),
+            "exports": [
+                {"format": fmt, "table": table, "label": label, "token": uuid.uuid4()} for fmt, table, label in EXPORTS
+            ],
             "nav_query": nav_query.urlencode(),
             "awaiting_status": Status.SUBMITTED,
             "page_count": len(overview.page.object_list),
@@ -302,22 +314,49 @@ def _return_batch(request: HttpRequest, form: BatchForm, reports: list[NeedsRepo
 
 
 @login_required
-@require_GET
+@require_POST
 def export(request: HttpRequest, round_pk: int, fmt: str) -> HttpResponse:
-    """The filtered reports as a workbook (reports and budget lines) or as CSV (one table, ``?tabell=``)."""
+    """Start the filtered reports' export, a workbook (reports and budget lines) or a CSV table (``tabell``).
+
+    The task worker makes the file (a round's reports take seconds); the job's page offers it when it is ready.
+    The filters are the overview's, carried in the form's query string.
+    """
     if fmt not in ("xlsx", "csv"):
         raise Http404
     round = _load_round(request, round_pk)
+    back = f"{reverse('needs:round_list', args=[round.pk])}?{request.GET.urlencode()}"
+    form = JobTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skjemaet var utløpt. Last siden på nytt og prøv igjen."))
+        return redirect(back)
     filters = OverviewFilterForm(request.GET, round=round).filters()
-    sheets = export_rows(round=round, filters=filters)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = f"behovsmeldinger-{round.office.slug}-{round.year}-{stamp}"
-    if fmt == "xlsx":
-        return xlsx_response(filename=f"{name}.xlsx", sheets=sheets)
-    table = request.GET.get("tabell", "behovsmeldinger")
-    if table not in EXPORT_TABLES:
+    table = request.POST.get("tabell", "") if fmt == "csv" else ""
+    if fmt == "csv" and table not in EXPORT_TABLES:
         table = "behovsmeldinger"
-    return csv_response(filename=f"{name}-{table}.csv", sheet=sheets[EXPORT_TABLES[table]])
+    titles = {
+        "": _("Behovsmeldinger og budsjettposter som regneark (%(year)s)"),
+        "behovsmeldinger": _("Behovsmeldingene som CSV (%(year)s)"),
+        "budsjettposter": _("Budsjettpostene som CSV (%(year)s)"),
+    }
+    job, created = job_start(
+        by=request.user,
+        kind=EXPORT_JOB,
+        title=titles[table] % {"year": round.year},
+        office_id=round.office_id,
+        token=form.cleaned_data["token"],
+        total=1,
+        back_url=back,
+        parameters={
+            "round": round.pk,
+            "format": fmt,
+            "table": table,
+            "filters": asdict(filters),
+            "language": translation.get_language() or "",
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: export_job.enqueue(job.pk))
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def _back_to_report(request: HttpRequest, report: NeedsReport) -> HttpResponse:
